@@ -1,0 +1,5 @@
+//! The IAM policy engine: the policy language ([`ast`]), parsing, wildcard
+//! matching, conditions, evaluation with explanations, and containment proofs.
+//! It knows nothing about blueprints.
+
+pub mod ast;

@@ -1,0 +1,1 @@
+//! Renderers: the organization IR to Terraform and to AWS CLI scripts.
