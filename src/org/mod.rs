@@ -22,6 +22,9 @@
 //! can avoid an id altogether with an IAM policy variable
 //! (`${aws:PrincipalAccount}`), the compiler prefers that.
 
+pub mod builder;
+pub mod sample;
+
 use std::collections::BTreeMap;
 use std::fmt;
 
