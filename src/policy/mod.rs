@@ -3,3 +3,5 @@
 //! It knows nothing about blueprints.
 
 pub mod ast;
+pub mod json;
+pub mod parse;
