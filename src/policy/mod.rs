@@ -3,5 +3,9 @@
 //! It knows nothing about blueprints.
 
 pub mod ast;
+pub mod condition;
+pub mod eval;
 pub mod json;
 pub mod parse;
+pub mod pattern;
+pub mod simulate;

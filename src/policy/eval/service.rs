@@ -1,0 +1,180 @@
+//! Per-action facts and the service-specific rules AWS applies on top of the
+//! generic evaluation logic, computed once per request.
+//!
+//! - Actions that support only `Resource: "*"` ("wildcard-only" in the
+//!   Service Authorization Reference) compare the request resource `*` as the
+//!   literal text `*`: a statement naming a specific ARN does not apply.
+//! - Role trust policies: `sts:AssumeRole` and friends on a role require the
+//!   trust policy to allow, even in the same account.
+//! - KMS key policies: operations on a key require the key policy to allow,
+//!   even in the same account.
+//! - AWS-owned resources cannot be changed by anyone: AWS managed IAM policies
+//!   (`arn:aws:iam::aws:policy/…`), IAM Identity Center's reserved roles
+//!   (`role/aws-reserved/…`), AWS managed KMS aliases (`alias/aws/…`). Only
+//!   read and list actions can be allowed on them.
+//! - `sts:GetCallerIdentity` needs no permission and cannot be denied.
+//! - Resource control policies only govern the services that support them.
+
+/// Bridge to the AWS catalogue (`crate::catalog`). Until the generated
+/// catalogue lands on this branch, a small built-in table stands in for it.
+mod catalog {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum AccessLevel {
+        List,
+        Read,
+        Write,
+    }
+
+    const WILDCARD_ONLY: [&str; 6] = [
+        "s3:listallmybuckets",
+        "kms:listkeys",
+        "kms:listaliases",
+        "kms:createkey",
+        "ec2:describeinstances",
+        "sts:getcalleridentity",
+    ];
+
+    const RCP_SERVICES: [&str; 10] = [
+        "s3",
+        "sts",
+        "kms",
+        "sqs",
+        "secretsmanager",
+        "cognito-identity",
+        "ecr",
+        "aoss",
+        "logs",
+        "dynamodb",
+    ];
+
+    pub fn wildcard_only(action: &str) -> Option<bool> {
+        let lower = action.to_ascii_lowercase();
+        Some(WILDCARD_ONLY.contains(&lower.as_str()))
+    }
+
+    pub fn rcp_supported(service: &str) -> bool {
+        RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
+    }
+
+    pub fn access_level(action: &str) -> Option<AccessLevel> {
+        let name = action.split_once(':')?.1;
+        if name.starts_with("List") {
+            Some(AccessLevel::List)
+        } else if ["Get", "Describe", "Generate", "Simulate"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            Some(AccessLevel::Read)
+        } else {
+            Some(AccessLevel::Write)
+        }
+    }
+}
+
+/// Access level of an action (from the AWS catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    List,
+    /// Write, permissions management or tagging.
+    Change,
+    Unknown,
+}
+
+/// What the evaluator needs to know about a request's action and resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ActionFacts {
+    /// The action supports only `Resource: "*"`.
+    pub wildcard_only: bool,
+    /// The action's service is governed by resource control policies.
+    pub rcp_service: bool,
+    /// `sts:AssumeRole*` (and session tagging) on an IAM role: trust policy required.
+    pub trust_required: bool,
+    /// An operation on a KMS key: key policy required.
+    pub key_policy_required: bool,
+    /// A change to a resource AWS owns: never allowed.
+    pub aws_owned_change: bool,
+    /// `sts:GetCallerIdentity`: always allowed.
+    pub always_allowed: bool,
+}
+
+const TRUST_ACTIONS: [&str; 6] = [
+    "sts:assumerole",
+    "sts:assumerolewithsaml",
+    "sts:assumerolewithwebidentity",
+    "sts:tagsession",
+    "sts:setsourceidentity",
+    "sts:setcontext",
+];
+
+/// Computes the facts for `action` on `resource`.
+pub fn action_facts(action: &str, resource: &str) -> ActionFacts {
+    let lower = action.to_ascii_lowercase();
+    let service = lower.split(':').next().unwrap_or("");
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    let (res_service, res_account, res_path) = match parts.as_slice() {
+        ["arn", _, s, _, a, r] => (*s, *a, *r),
+        _ => ("", "", ""),
+    };
+    let access = access_level(action);
+    let changes = matches!(access, Access::Change);
+    let aws_owned = match res_service {
+        "iam" => {
+            (res_account == "aws" && res_path.starts_with("policy/"))
+                || res_path.starts_with("role/aws-reserved/")
+        }
+        "kms" => res_path.starts_with("alias/aws/"),
+        _ => false,
+    };
+    ActionFacts {
+        wildcard_only: is_wildcard_only(action),
+        rcp_service: catalog_rcp_supported(service),
+        trust_required: TRUST_ACTIONS.contains(&lower.as_str())
+            && res_service == "iam"
+            && res_path.starts_with("role/"),
+        key_policy_required: service == "kms"
+            && res_service == "kms"
+            && res_path.starts_with("key/"),
+        aws_owned_change: aws_owned && changes,
+        always_allowed: lower == "sts:getcalleridentity",
+    }
+}
+
+/// Whether the action supports only `Resource: "*"`.
+fn is_wildcard_only(action: &str) -> bool {
+    catalog::wildcard_only(action).unwrap_or(false)
+}
+
+fn catalog_rcp_supported(service: &str) -> bool {
+    catalog::rcp_supported(service)
+}
+
+/// The action's access level; `Unknown` for actions the catalogue lacks.
+pub fn access_level(action: &str) -> Access {
+    match catalog::access_level(action) {
+        Some(catalog::AccessLevel::Read) => Access::Read,
+        Some(catalog::AccessLevel::List) => Access::List,
+        Some(_) => Access::Change,
+        None => Access::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_rules() {
+        let f = action_facts("sts:AssumeRole", "arn:aws:iam::111122223333:role/x");
+        assert!(f.trust_required && !f.key_policy_required);
+        let f = action_facts("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/1");
+        assert!(f.key_policy_required);
+        let f = action_facts("kms:ListKeys", "*");
+        assert!(!f.key_policy_required);
+        let f = action_facts("iam:DeletePolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess");
+        assert!(f.aws_owned_change);
+        let f = action_facts("iam:GetPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess");
+        assert!(!f.aws_owned_change);
+        assert!(action_facts("sts:getcalleridentity", "*").always_allowed);
+    }
+}

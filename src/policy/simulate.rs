@@ -1,0 +1,600 @@
+//! Self-contained simulation requests (the `landform simulate` contract,
+//! `contracts/simulate-request.md`): one JSON object carrying the request and
+//! every policy, decoded into a [`Request`] and a [`PolicySet`].
+//!
+//! Decoding is built for batches: policy documents are kept as raw JSON text
+//! and compiled once per distinct text ([`Simulator`] caches them), so a batch
+//! that repeats policies parses each only once. Errors name the field.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::eval::{CompiledPolicy, Context, Level, PolicyRef, PolicySet, Principal, Request};
+use super::json;
+use super::parse::policy_from_tree;
+
+/// A request that cannot be used: what is wrong, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestError {
+    pub message: String,
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+fn err(message: impl Into<String>) -> RequestError {
+    RequestError {
+        message: message.into(),
+    }
+}
+
+/// A decoded request, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The input's `id`, as raw JSON text (echoed in batch output).
+    pub id: Option<String>,
+    pub request: Request,
+    pub policies: PolicySet,
+}
+
+/// FxHash: a fast non-cryptographic hash for the policy cache (keys are
+/// policy texts from the caller's own input).
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Decodes requests, compiling each distinct policy text once.
+#[derive(Default)]
+pub struct Simulator {
+    cache: FxMap<Box<str>, Arc<CompiledPolicy>>,
+}
+
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    request: RequestIn<'a>,
+    #[serde(borrow, default)]
+    identity_policies: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    session_policy: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    permission_boundaries: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    scp_levels: Option<Vec<Vec<&'a RawValue>>>,
+    #[serde(borrow, default)]
+    rcp_levels: Option<Vec<Vec<&'a RawValue>>>,
+    #[serde(borrow, default)]
+    resource_policy: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    vpc_endpoint_policies: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RequestIn<'a> {
+    principal: PrincipalIn,
+    #[serde(borrow)]
+    action: Cow<'a, str>,
+    #[serde(borrow)]
+    resource: Cow<'a, str>,
+    #[serde(borrow, default)]
+    resource_account: Option<Cow<'a, str>>,
+    #[serde(default)]
+    context: Option<ContextIn>,
+}
+
+struct PrincipalIn(Principal);
+
+impl<'de> Deserialize<'de> for PrincipalIn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PrincipalIn;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an ARN string or {\"type\": \"Anonymous\"}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PrincipalIn, E> {
+                Ok(PrincipalIn(Principal::parse(v)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<PrincipalIn, A::Error> {
+                let mut anonymous = false;
+                while let Some(k) = m.next_key::<Cow<'de, str>>()? {
+                    if k == "type" {
+                        let t: Cow<'de, str> = m.next_value()?;
+                        anonymous = t == "Anonymous";
+                        if !anonymous {
+                            return Err(de::Error::custom(format!(
+                                "unknown principal type `{t}` (only `Anonymous` is an object)"
+                            )));
+                        }
+                    } else {
+                        m.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+                if anonymous {
+                    Ok(PrincipalIn(Principal::anonymous()))
+                } else {
+                    Err(de::Error::custom(
+                        "a principal object needs `\"type\": \"Anonymous\"`",
+                    ))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+struct ContextIn(Context);
+
+/// A context value: a string, or a list of strings (numbers and booleans are
+/// read as their text).
+struct ValuesIn(Vec<String>);
+
+impl<'de> Deserialize<'de> for ValuesIn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ValuesIn;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ValuesIn, E> {
+                Ok(ValuesIn(vec![v.to_string()]))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ValuesIn, E> {
+                Ok(ValuesIn(vec![v.to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ValuesIn, E> {
+                Ok(ValuesIn(vec![v.to_string()]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ValuesIn, E> {
+                Ok(ValuesIn(vec![v.to_string()]))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ValuesIn, E> {
+                Ok(ValuesIn(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<ValuesIn, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = s.next_element::<Scalar>()? {
+                    out.push(v.0);
+                }
+                Ok(ValuesIn(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match ValuesIn::deserialize(d)?.0 {
+            v if v.len() == 1 => Ok(Scalar(v.into_iter().next().unwrap_or_default())),
+            _ => Err(de::Error::custom("a list of strings cannot contain a list")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ContextIn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ContextIn;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of context keys")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<ContextIn, A::Error> {
+                let mut ctx = Context::new();
+                while let Some(k) = m.next_key::<Cow<'de, str>>()? {
+                    let v: ValuesIn = m.next_value()?;
+                    ctx.insert(k.into_owned(), v.0);
+                }
+                Ok(ContextIn(ctx))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Simulator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of distinct policy texts compiled so far.
+    pub fn cached_policies(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Decodes one request object (a line of a batch, or a request file).
+    pub fn load(&mut self, text: &str) -> Result<Loaded, RequestError> {
+        let line: Line<'_> = match serde_json::from_str(text) {
+            Ok(l) => l,
+            Err(e) => return Err(explain_bad_request(text, &e)),
+        };
+        let id = line.id.map(|r| r.get().to_string());
+        let req = line.request;
+        let mut ctx = req.context.map(|c| c.0).unwrap_or_default();
+        let _ = &mut ctx;
+        let request = Request::new(
+            req.principal.0,
+            req.action.into_owned(),
+            req.resource.into_owned(),
+            req.resource_account.map(Cow::into_owned),
+            ctx,
+        );
+        let mut policies = PolicySet::default();
+        if let Some(list) = line.identity_policies {
+            policies.identity = list
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| self.policy(raw, || format!("identity_policies[{i}]")))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(raw) = line.session_policy {
+            policies.session = Some(self.policy(raw, || "session_policy".into())?);
+        }
+        if let Some(list) = line.permission_boundaries {
+            policies.boundary = Some(
+                list.iter()
+                    .enumerate()
+                    .map(|(i, raw)| self.policy(raw, || format!("permission_boundaries[{i}]")))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        if let Some(levels) = line.scp_levels {
+            policies.scp_levels = Some(self.levels(&levels, "scp_levels")?);
+        }
+        if let Some(levels) = line.rcp_levels {
+            policies.rcp_levels = Some(self.levels(&levels, "rcp_levels")?);
+        }
+        if let Some(raw) = line.resource_policy {
+            policies.resource = Some(self.policy(raw, || "resource_policy".into())?);
+        }
+        if let Some(list) = line.vpc_endpoint_policies {
+            policies.vpc_endpoint = Some(
+                list.iter()
+                    .enumerate()
+                    .map(|(i, raw)| self.policy(raw, || format!("vpc_endpoint_policies[{i}]")))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        Ok(Loaded {
+            id,
+            request,
+            policies,
+        })
+    }
+
+    fn levels(
+        &mut self,
+        levels: &[Vec<&RawValue>],
+        field: &str,
+    ) -> Result<Vec<Level>, RequestError> {
+        levels
+            .iter()
+            .enumerate()
+            .map(|(li, level)| {
+                Ok(Level {
+                    label: None,
+                    policies: level
+                        .iter()
+                        .enumerate()
+                        .map(|(pi, raw)| self.policy(raw, || format!("{field}[{li}][{pi}]")))
+                        .collect::<Result<_, _>>()?,
+                })
+            })
+            .collect()
+    }
+
+    fn policy(
+        &mut self,
+        raw: &RawValue,
+        field: impl Fn() -> String,
+    ) -> Result<PolicyRef, RequestError> {
+        let text = raw.get();
+        if let Some(p) = self.cache.get(text) {
+            return Ok(PolicyRef::new(Arc::clone(p)));
+        }
+        let tree = json::parse(text).map_err(|e| err(format!("`{}`: {}", field(), e.message)))?;
+        if let json::Value::Null = tree.value {
+            return Err(err(format!(
+                "`{}`: expected a policy document, found null",
+                field()
+            )));
+        }
+        let policy = policy_from_tree(&tree).map_err(|mut e| {
+            e.locate(text);
+            for x in &mut e.errors {
+                x.line_col = None;
+            }
+            err(format!("`{}` is not a valid policy: {e}", field()))
+        })?;
+        let compiled = Arc::new(CompiledPolicy::compile(&policy));
+        self.cache.insert(text.into(), Arc::clone(&compiled));
+        Ok(PolicyRef::new(compiled))
+    }
+}
+
+/// A readable message for a request that did not decode: names the field.
+fn explain_bad_request(text: &str, e: &serde_json::Error) -> RequestError {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(_) => {
+            return err(format!(
+                "not valid JSON at line {}, column {}: {}",
+                e.line(),
+                e.column(),
+                strip_position(&e.to_string())
+            ));
+        }
+    };
+    if let Some(problem) = validate(&value) {
+        return err(problem);
+    }
+    err(strip_position(&e.to_string()))
+}
+
+fn strip_position(s: &str) -> String {
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// Finds the first structural problem in a request, naming the field.
+fn validate(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value as J;
+    let Some(top) = v.as_object() else {
+        return Some(format!(
+            "a request must be a JSON object, found {}",
+            kind(v)
+        ));
+    };
+    let Some(req) = top.get("request") else {
+        return Some("missing field `request`".into());
+    };
+    let Some(r) = req.as_object() else {
+        return Some(format!("`request` must be an object, found {}", kind(req)));
+    };
+    match r.get("principal") {
+        None => return Some("missing field `request.principal`".into()),
+        Some(J::String(_)) => {}
+        Some(J::Object(o)) if o.get("type").and_then(J::as_str) == Some("Anonymous") => {}
+        Some(p) => {
+            return Some(format!(
+                "`request.principal` must be an ARN string or {{\"type\": \"Anonymous\"}}, found {}",
+                kind(p)
+            ));
+        }
+    }
+    for f in ["action", "resource"] {
+        match r.get(f) {
+            None => return Some(format!("missing field `request.{f}`")),
+            Some(J::String(_)) => {}
+            Some(x) => return Some(format!("`request.{f}` must be a string, found {}", kind(x))),
+        }
+    }
+    match r.get("resource_account") {
+        None | Some(J::Null | J::String(_)) => {}
+        Some(x) => {
+            return Some(format!(
+                "`request.resource_account` must be a string, found {}",
+                kind(x)
+            ));
+        }
+    }
+    match r.get("context") {
+        None | Some(J::Null) => {}
+        Some(J::Object(o)) => {
+            for (k, val) in o {
+                let ok = match val {
+                    J::String(_) | J::Bool(_) | J::Number(_) => true,
+                    J::Array(items) => items
+                        .iter()
+                        .all(|i| matches!(i, J::String(_) | J::Bool(_) | J::Number(_))),
+                    _ => false,
+                };
+                if !ok {
+                    return Some(format!(
+                        "`request.context.{k}` must be a string or a list of strings, found {}",
+                        kind(val)
+                    ));
+                }
+            }
+        }
+        Some(x) => {
+            return Some(format!(
+                "`request.context` must be an object, found {}",
+                kind(x)
+            ));
+        }
+    }
+    let doc = |field: &str, x: &J| -> Option<String> {
+        (!x.is_object()).then(|| {
+            format!(
+                "`{field}` must be a policy document (an object), found {}",
+                kind(x)
+            )
+        })
+    };
+    let list = |field: &str| -> Option<String> {
+        match top.get(field) {
+            None | Some(J::Null) => None,
+            Some(J::Array(items)) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, x)| doc(&format!("{field}[{i}]"), x)),
+            Some(x) => Some(format!(
+                "`{field}` must be a list of policy documents, found {}",
+                kind(x)
+            )),
+        }
+    };
+    for f in [
+        "identity_policies",
+        "permission_boundaries",
+        "vpc_endpoint_policies",
+    ] {
+        if let Some(p) = list(f) {
+            return Some(p);
+        }
+    }
+    for f in ["session_policy", "resource_policy"] {
+        match top.get(f) {
+            None | Some(J::Null) => {}
+            Some(x) => {
+                if let Some(p) = doc(f, x) {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    for f in ["scp_levels", "rcp_levels"] {
+        match top.get(f) {
+            None | Some(J::Null) => {}
+            Some(J::Array(levels)) => {
+                for (li, level) in levels.iter().enumerate() {
+                    let J::Array(items) = level else {
+                        return Some(format!(
+                            "`{f}[{li}]` must be a list of policy documents, found {}",
+                            kind(level)
+                        ));
+                    };
+                    for (pi, x) in items.iter().enumerate() {
+                        if let Some(p) = doc(&format!("{f}[{li}][{pi}]"), x) {
+                            return Some(p);
+                        }
+                    }
+                }
+            }
+            Some(x) => return Some(format!("`{f}` must be a list of levels, found {}", kind(x))),
+        }
+    }
+    None
+}
+
+/// The `id` of a line that could not be decoded, if it can be found (raw JSON).
+pub fn salvage_id(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct IdOnly<'a> {
+        #[serde(borrow, default)]
+        id: Option<&'a RawValue>,
+    }
+    serde_json::from_str::<IdOnly<'_>>(text)
+        .ok()
+        .and_then(|x| x.id.map(|r| r.get().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::eval::{Decision, evaluate};
+
+    #[test]
+    fn loads_and_caches() {
+        let line = r#"{"id": 7, "request": {"principal": "arn:aws:iam::111111111111:user/a", "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::b/k", "resource_account": "111111111111", "context": {"k": ["a", 1, true]}},
+            "identity_policies": [{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}],
+            "extra": "ignored"}"#;
+        let mut sim = Simulator::new();
+        let l = sim.load(line).unwrap();
+        assert_eq!(l.id.as_deref(), Some("7"));
+        assert_eq!(evaluate(&l.policies, &l.request), Decision::Allow);
+        sim.load(line).unwrap();
+        assert_eq!(sim.cached_policies(), 1);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let mut sim = Simulator::new();
+        let cases = [
+            ("[1]", "a request must be a JSON object"),
+            ("{}", "missing field `request`"),
+            (
+                r#"{"request": {"action": "a", "resource": "*"}}"#,
+                "`request.principal`",
+            ),
+            (
+                r#"{"request": {"principal": "p", "action": 5, "resource": "*"}}"#,
+                "`request.action` must be a string",
+            ),
+            (
+                r#"{"request": {"principal": {"type": "Bob"}, "action": "a", "resource": "*"}}"#,
+                "`request.principal`",
+            ),
+            (
+                r#"{"request": {"principal": "p", "action": "a", "resource": "*", "context": {"k": {}}}}"#,
+                "`request.context.k`",
+            ),
+            (
+                r#"{"request": {"principal": "p", "action": "a", "resource": "*"}, "scp_levels": [{}]}"#,
+                "`scp_levels[0]`",
+            ),
+            (
+                r#"{"request": {"principal": "p", "action": "a", "resource": "*"}, "identity_policies": [{"Statement": {"Effect": "allow", "Action": "*", "Resource": "*"}}]}"#,
+                "`identity_policies[0]` is not a valid policy: `Statement.Effect`: `allow` is not an effect",
+            ),
+            (
+                r#"{"request": {"principal": "p", "action": "a", "resource": "*"}, "resource_policy": 3}"#,
+                "`resource_policy` is not a valid policy",
+            ),
+            ("{not json", "not valid JSON at line 1"),
+        ];
+        for (text, needle) in cases {
+            let e = sim.load(text).unwrap_err();
+            assert!(e.message.contains(needle), "{text}: {}", e.message);
+        }
+        assert_eq!(
+            salvage_id(r#"{"id": "x", "request": 1}"#).as_deref(),
+            Some("\"x\"")
+        );
+    }
+}
