@@ -8,4 +8,5 @@ pub mod eval;
 pub mod json;
 pub mod parse;
 pub mod pattern;
+pub mod prove;
 pub mod simulate;

@@ -1,0 +1,324 @@
+//! Satisfiability of the literals that constrain one variable, and a witness
+//! value for it.
+//!
+//! Exact for strings (automata), numbers, dates and IP addresses (intervals).
+//! Two things are relaxed — always towards "satisfiable", the safe side:
+//! atoms over [`Lang::Opaque`] values (only the presence they imply is kept),
+//! and patterns with policy variables (a variable-bearing pattern required
+//! *and* excluded with the same text cancels exactly; otherwise a required one
+//! is read as `*` in the variable's place and an excluded one is ignored).
+//! Every relaxation sets `approx`, so the caller knows a witness must be
+//! confirmed on a concrete request before it is reported as certain.
+
+use super::automaton::{Answer, Query};
+use super::glob::{Fill, Pattern};
+use super::interval::{self, IpSet, RealSet};
+use super::model::{AtomKind, Domain, Encoder, Lang, Lit, VarId};
+
+/// A value of a variable in a witness request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Absent,
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub sat: bool,
+    /// Why the answer may be too optimistic ("satisfiable" when it is not).
+    pub approx: Option<String>,
+    pub value: Option<Value>,
+}
+
+impl Checked {
+    fn unsat() -> Self {
+        Checked {
+            sat: false,
+            approx: None,
+            value: None,
+        }
+    }
+}
+
+/// Decides whether some value of `var` satisfies all of `lits` (which must
+/// all be about `var`); with `witness`, also builds one.
+pub fn check(enc: &Encoder, var: VarId, lits: &[Lit], witness: bool) -> Checked {
+    let info = &enc.vars[var];
+    let mut present = info.always_present;
+    let mut absent = false;
+    let mut ex_pos: Vec<(usize, bool)> = Vec::new();
+    let mut ex_neg: Vec<(usize, bool)> = Vec::new();
+    for lit in lits {
+        match enc.atoms[lit.atom].kind {
+            AtomKind::Present => {
+                if lit.pos {
+                    present = true;
+                } else {
+                    absent = true;
+                }
+            }
+            AtomKind::Exists { lang, comp } => {
+                if lit.pos {
+                    present = true;
+                    ex_pos.push((lang, comp));
+                } else {
+                    ex_neg.push((lang, comp));
+                }
+            }
+        }
+    }
+    if absent && present {
+        return Checked::unsat();
+    }
+    if !present {
+        // an absent key satisfies every negative literal
+        return Checked {
+            sat: true,
+            approx: None,
+            value: Some(Value::Absent),
+        };
+    }
+    let mut approx: Option<String> = None;
+    let mut note = |why: String| {
+        if approx.is_none() {
+            approx = Some(why);
+        }
+    };
+    let opaque = |l: usize| matches!(enc.langs[l], Lang::Opaque(_));
+    for &(l, _) in ex_pos.iter().chain(ex_neg.iter()) {
+        if opaque(l) {
+            note(format!(
+                "the prover cannot compare the values of `{}` exactly",
+                info.name
+            ));
+        }
+    }
+    ex_pos.retain(|&(l, _)| !opaque(l));
+    ex_neg.retain(|&(l, _)| !opaque(l));
+
+    // the constraint every value must meet: outside each excluded language
+    // (`¬Exists(L)`), inside each language whose complement is excluded
+    // (`¬Exists(¬L)`); then one value per required language (multi-valued
+    // keys) or one value for all of them (single-valued keys)
+    let targets: Vec<Vec<(usize, bool)>> = if info.multi {
+        if ex_pos.is_empty() {
+            vec![Vec::new()]
+        } else {
+            ex_pos.iter().map(|t| vec![*t]).collect()
+        }
+    } else {
+        vec![ex_pos.clone()]
+    };
+    let mut values = Vec::new();
+    for target in &targets {
+        let r = match info.domain {
+            Domain::Str => solve_str(enc, var, target, &ex_neg, witness),
+            Domain::Number | Domain::Date => solve_real(enc, info.domain, target, &ex_neg),
+            Domain::Ip => solve_ip(enc, target, &ex_neg),
+        };
+        match r {
+            Solved::Unsat => return Checked::unsat(),
+            Solved::Sat { value, approx: a } => {
+                if let Some(a) = a {
+                    note(a);
+                }
+                if let Some(v) = value
+                    && !values.contains(&v)
+                {
+                    values.push(v);
+                }
+            }
+        }
+    }
+    let value = if !witness {
+        None
+    } else if info.multi {
+        Some(Value::Many(values))
+    } else {
+        values.into_iter().next().map(Value::One)
+    };
+    Checked {
+        sat: true,
+        approx,
+        value,
+    }
+}
+
+enum Solved {
+    Unsat,
+    Sat {
+        value: Option<String>,
+        approx: Option<String>,
+    },
+}
+
+fn str_lang(enc: &Encoder, l: usize) -> &[Pattern] {
+    match &enc.langs[l] {
+        Lang::Str(p) => p,
+        _ => &[],
+    }
+}
+
+fn solve_str(
+    enc: &Encoder,
+    var: VarId,
+    target: &[(usize, bool)],
+    ex_neg: &[(usize, bool)],
+    witness: bool,
+) -> Solved {
+    let mut groups: Vec<Vec<&Pattern>> = Vec::new();
+    let mut negative: Vec<&Pattern> = Vec::new();
+    for &(l, comp) in target {
+        if comp {
+            negative.extend(str_lang(enc, l));
+        } else {
+            groups.push(str_lang(enc, l).iter().collect());
+        }
+    }
+    for &(l, comp) in ex_neg {
+        if comp {
+            groups.push(str_lang(enc, l).iter().collect());
+        } else {
+            negative.extend(str_lang(enc, l));
+        }
+    }
+    // policy variables: a required pattern that is also excluded, text for
+    // text, can never be the match; other variable patterns are relaxed
+    let mut approx = None;
+    for g in &mut groups {
+        g.retain(|p| !(p.has_vars && negative.contains(p)));
+        if let Some(p) = g.iter().find(|p| p.has_vars) {
+            approx = Some(format!(
+                "`{}` uses a policy variable, whose value the prover does not know",
+                p.text
+            ));
+        }
+    }
+    if let Some(p) = negative.iter().find(|p| p.has_vars) {
+        approx = Some(format!(
+            "`{}` uses a policy variable, whose value the prover does not know",
+            p.text
+        ));
+    }
+    negative.retain(|p| !p.has_vars);
+    let query = Query {
+        positive: groups,
+        negative,
+        limit: super::automaton::DEFAULT_LIMIT,
+    };
+    let answer = query.solve();
+    let found = match answer {
+        Answer::Unsat => return Solved::Unsat,
+        Answer::Sat(s) => Some(s),
+        Answer::Unknown => {
+            approx = Some(format!(
+                "comparing the patterns of `{}` exceeded the prover's limits",
+                enc.vars[var].name
+            ));
+            None
+        }
+    };
+    let value = if witness {
+        readable(enc, var, &query).or(found)
+    } else {
+        found
+    };
+    Solved::Sat { value, approx }
+}
+
+/// A readable string satisfying `query`: the patterns' own text with
+/// wildcards filled, tried in order (required patterns first, then every
+/// pattern the policies use for this variable).
+fn readable(enc: &Encoder, var: VarId, query: &Query<'_>) -> Option<String> {
+    let vocab = enc.vocabulary.get(&var);
+    let all: Vec<&Pattern> = query
+        .positive
+        .iter()
+        .flatten()
+        .copied()
+        .chain(vocab.into_iter().flatten())
+        .collect();
+    // specific patterns first; `*` itself reads best as `*`
+    for p in all.iter().filter(|p| !p.is_universal()) {
+        for fill in [Fill::Readable, Fill::Shortest] {
+            let s = p.example(fill);
+            if query.accepts(&s) {
+                return Some(s);
+            }
+        }
+    }
+    ["*"]
+        .into_iter()
+        .map(str::to_string)
+        .find(|s| query.accepts(s))
+}
+
+fn real_lang(enc: &Encoder, l: usize) -> Option<&RealSet> {
+    match &enc.langs[l] {
+        Lang::Real(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn ip_lang(enc: &Encoder, l: usize) -> Option<&IpSet> {
+    match &enc.langs[l] {
+        Lang::Ip(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Splits required/excluded sets the same way as strings: `(l, false)` in the
+/// target and `(l, true)` in the negatives are "inside", the rest "outside".
+fn split<'a, T>(
+    enc: &'a Encoder,
+    target: &[(usize, bool)],
+    ex_neg: &[(usize, bool)],
+    get: impl Fn(&'a Encoder, usize) -> Option<&'a T>,
+) -> (Vec<&'a T>, Vec<&'a T>) {
+    let mut inside = Vec::new();
+    let mut outside = Vec::new();
+    for &(l, comp) in target {
+        if let Some(s) = get(enc, l) {
+            if comp { &mut outside } else { &mut inside }.push(s);
+        }
+    }
+    for &(l, comp) in ex_neg {
+        if let Some(s) = get(enc, l) {
+            if comp { &mut inside } else { &mut outside }.push(s);
+        }
+    }
+    (inside, outside)
+}
+
+fn solve_real(
+    enc: &Encoder,
+    domain: Domain,
+    target: &[(usize, bool)],
+    ex_neg: &[(usize, bool)],
+) -> Solved {
+    let (inside, outside) = split(enc, target, ex_neg, real_lang);
+    match interval::solve_reals(&inside, &outside) {
+        None => Solved::Unsat,
+        Some(x) => Solved::Sat {
+            value: Some(if domain == Domain::Date {
+                interval::format_date(x)
+            } else {
+                interval::format_number(x)
+            }),
+            approx: None,
+        },
+    }
+}
+
+fn solve_ip(enc: &Encoder, target: &[(usize, bool)], ex_neg: &[(usize, bool)]) -> Solved {
+    let (inside, outside) = split(enc, target, ex_neg, ip_lang);
+    match interval::solve_ips(&inside, &outside) {
+        None => Solved::Unsat,
+        Some(p) => Solved::Sat {
+            value: Some(p.map_or_else(|| "not-an-ip-address".to_string(), |p| p.display())),
+            approx: None,
+        },
+    }
+}
