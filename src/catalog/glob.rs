@@ -201,12 +201,26 @@ fn template_syms(template: &str) -> Vec<Sym> {
     out
 }
 
-/// Whether some string matches both a policy resource pattern (`*`, `?`,
-/// policy variables) and an ARN template (`${Placeholder}`s), ignoring ASCII
-/// case. Placeholders may stand for any text, so this errs on the side of
-/// "they may overlap": a `false` means the resource certainly is not of this
-/// type.
+/// Whether some ARN matches both a policy resource pattern (`*`, `?`, policy
+/// variables) and an ARN template (`${Placeholder}`s), ignoring ASCII case.
+///
+/// As in IAM, the six colon-separated parts of an ARN are compared part by
+/// part (`arn`, partition, service, region, account, resource; the resource
+/// part may itself contain colons), so a wildcard or placeholder in the
+/// account cannot stand for `:role/…`. Within a part, placeholders may stand
+/// for any text, so this errs on the side of "they may overlap": a `false`
+/// means the resource certainly is not of this type. Patterns that are not
+/// six-part ARNs (`*`, `arn:*`) are compared as whole strings.
 pub(crate) fn patterns_intersect(policy_pattern: &str, arn_template: &str) -> bool {
+    let p: Vec<&str> = policy_pattern.splitn(6, ':').collect();
+    let t: Vec<&str> = arn_template.splitn(6, ':').collect();
+    if p.len() == 6 && t.len() == 6 {
+        return p.iter().zip(&t).all(|(a, b)| part_intersect(a, b));
+    }
+    part_intersect(policy_pattern, arn_template)
+}
+
+fn part_intersect(policy_pattern: &str, arn_template: &str) -> bool {
     let a = policy_syms(policy_pattern);
     let b = template_syms(arn_template);
     // reach[i][j]: some common prefix string takes `a` to position i and `b` to j
@@ -329,5 +343,18 @@ mod tests {
         assert!(patterns_intersect("ARN:AWS:S3:::b/k", object));
         assert!(patterns_intersect("arn:aws:s3:::?/k", object));
         assert!(!patterns_intersect("arn:aws:s3:::b/", "arn:aws:s3:::b"));
+        // parts do not bleed into each other
+        let role = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+        assert!(!patterns_intersect(
+            "arn:aws:iam::111122223333:policy/p/*",
+            role
+        ));
+        assert!(patterns_intersect("arn:aws:iam::*:role/team-app/*", role));
+        assert!(patterns_intersect("arn:*", role));
+        let alias = "arn:${Partition}:lex:${Region}:${Account}:bot:${BotName}:${BotAlias}";
+        assert!(patterns_intersect(
+            "arn:aws:lex:us-east-1:111122223333:bot:b:prod",
+            alias
+        ));
     }
 }

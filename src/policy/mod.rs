@@ -6,6 +6,7 @@ pub mod ast;
 pub mod condition;
 pub mod eval;
 pub mod json;
+pub mod lint;
 pub mod parse;
 pub mod pattern;
 pub mod prove;
