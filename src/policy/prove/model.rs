@@ -399,11 +399,17 @@ impl Encoder {
     }
 }
 
+/// Whether a key may carry several values: what the catalogue says for keys
+/// it knows; otherwise global (`aws:`) keys are single-valued unless AWS
+/// documents them as lists, and unknown service keys are taken as possibly
+/// multi-valued (the safe side: more requests to consider).
 fn default_multi(lower_key: &str) -> bool {
     if MULTI_VALUED_GLOBAL_KEYS.contains(&lower_key) {
         return true;
     }
-    // global keys are single-valued unless listed; service keys may be lists
+    if let Some(info) = crate::catalog::catalog().condition_key(lower_key) {
+        return info.key_type.multivalued || info.alt_type.is_some_and(|t| t.multivalued);
+    }
     !lower_key.starts_with("aws:")
 }
 

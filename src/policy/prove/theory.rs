@@ -13,7 +13,10 @@
 use super::automaton::{Answer, Query};
 use super::glob::{Fill, Pattern};
 use super::interval::{self, IpSet, RealSet};
-use super::model::{AtomKind, Domain, Encoder, Lang, Lit, VarId};
+use super::model::{ACTION, AtomKind, Domain, Encoder, Lang, Lit, VarId};
+
+/// How many catalogue actions a witness search looks at.
+const CATALOG_SCAN: usize = 25_000;
 
 /// A value of a variable in a witness request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,6 +243,29 @@ fn readable(enc: &Encoder, var: VarId, query: &Query<'_>) -> Option<String> {
         .copied()
         .chain(vocab.into_iter().flatten())
         .collect();
+    // an action the catalogue knows, from the first wildcard pattern required
+    if var == ACTION {
+        let cat = crate::catalog::catalog();
+        for p in query.positive.iter().flatten() {
+            if p.is_literal() {
+                let s = p.example(Fill::Shortest);
+                if query.accepts(&s) {
+                    return Some(s);
+                }
+                continue;
+            }
+            let found = cat
+                .expand(&p.text)
+                .take(CATALOG_SCAN)
+                .filter_map(|id| cat.action_by_id(id))
+                .map(|a| a.full_name())
+                .find(|name| query.accepts(name));
+            if found.is_some() {
+                return found;
+            }
+            break;
+        }
+    }
     // specific patterns first; `*` itself reads best as `*`
     for p in all.iter().filter(|p| !p.is_universal()) {
         for fill in [Fill::Readable, Fill::Shortest] {
