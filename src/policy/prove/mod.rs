@@ -265,7 +265,22 @@ fn search(
         match solver.solve(reqs) {
             Outcome::Unsat => {}
             Outcome::Sat(model) => {
-                let req = request_of(enc, &model);
+                let mut req = request_of(enc, &model);
+                // a resource with wildcards is not a concrete request: when the
+                // policies leave the resource open, use an ARN of a type the
+                // action works on, if the request still shows what it should
+                if req.resource.contains(['*', '?']) {
+                    for arn in sample_arns(&req.action) {
+                        let better = Request {
+                            resource: arn,
+                            ..req.clone()
+                        };
+                        if check(&better).is_some() {
+                            req = better;
+                            break;
+                        }
+                    }
+                }
                 let mut r = witness_reason(enc, &model, &req, kind, &label, index);
                 if let Some(existing) = check(&req) {
                     r.description = describe_new(&r, existing.as_deref());
@@ -308,6 +323,40 @@ fn search(
         }
     }
     fallback
+}
+
+/// ARNs of the resource types `action` works on, from the catalogue's ARN
+/// templates (`arn:${Partition}:s3:::${BucketName}` → `arn:aws:s3:::example`).
+fn sample_arns(action: &str) -> Vec<String> {
+    let cat = crate::catalog::catalog();
+    let Some(id) = cat.action(action) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (rt, _) in cat.resource_types_for_action(id) {
+        let template = rt.arn();
+        let mut arn = String::new();
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            arn.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                break;
+            };
+            arn.push_str(match &after[..end] {
+                "Partition" => "aws",
+                "Region" => "us-east-1",
+                "Account" => "123456789012",
+                _ => "example",
+            });
+            rest = &after[end + 1..];
+        }
+        arn.push_str(rest);
+        if !arn.is_empty() && !out.contains(&arn) {
+            out.push(arn);
+        }
+    }
+    out
 }
 
 /// The concrete request a model describes.

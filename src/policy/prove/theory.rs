@@ -243,28 +243,8 @@ fn readable(enc: &Encoder, var: VarId, query: &Query<'_>) -> Option<String> {
         .copied()
         .chain(vocab.into_iter().flatten())
         .collect();
-    // an action the catalogue knows, from the first wildcard pattern required
     if var == ACTION {
-        let cat = crate::catalog::catalog();
-        for p in query.positive.iter().flatten() {
-            if p.is_literal() {
-                let s = p.example(Fill::Shortest);
-                if query.accepts(&s) {
-                    return Some(s);
-                }
-                continue;
-            }
-            let found = cat
-                .expand(&p.text)
-                .take(CATALOG_SCAN)
-                .filter_map(|id| cat.action_by_id(id))
-                .map(|a| a.full_name())
-                .find(|name| query.accepts(name));
-            if found.is_some() {
-                return found;
-            }
-            break;
-        }
+        return readable_action(&all, query);
     }
     // specific patterns first; `*` itself reads best as `*`
     for p in all.iter().filter(|p| !p.is_universal()) {
@@ -280,6 +260,59 @@ fn readable(enc: &Encoder, var: VarId, query: &Query<'_>) -> Option<String> {
         .map(str::to_string)
         .find(|s| query.accepts(s))
 }
+
+/// Actions read best as real ones: the literal actions required, else a
+/// familiar action, else one the catalogue knows that matches the first
+/// wildcard pattern required, else an action the policies name, else any the
+/// catalogue knows.
+fn readable_action(all: &[&Pattern], query: &Query<'_>) -> Option<String> {
+    let cat = crate::catalog::catalog();
+    let from_catalog = |pattern: &str| {
+        cat.expand(pattern)
+            .take(CATALOG_SCAN)
+            .filter_map(|id| cat.action_by_id(id))
+            .map(|a| a.full_name())
+            .find(|name| query.accepts(name))
+    };
+    let literal = |p: &&&Pattern| p.is_literal();
+    let wild = |p: &&&Pattern| !p.is_literal() && !p.is_universal();
+    let required: Vec<&Pattern> = query.positive.iter().flatten().copied().collect();
+    let found = required
+        .iter()
+        .filter(literal)
+        .map(|p| p.example(Fill::Shortest))
+        .find(|s| query.accepts(s))
+        .or_else(|| {
+            FAMILIAR_ACTIONS
+                .iter()
+                .map(|s| (*s).to_string())
+                .find(|s| query.accepts(s))
+        })
+        .or_else(|| required.iter().find(wild).and_then(|p| from_catalog(&p.text)))
+        .or_else(|| {
+            all.iter()
+                .filter(literal)
+                .map(|p| p.example(Fill::Shortest))
+                .find(|s| query.accepts(s))
+        })
+        .or_else(|| from_catalog("*"));
+    found.or_else(|| {
+        all.iter()
+            .filter(|p| !p.is_universal())
+            .map(|p| p.example(Fill::Readable))
+            .find(|s| query.accepts(s))
+    })
+}
+
+/// Actions a reader recognises, tried before the catalogue's alphabetical first.
+const FAMILIAR_ACTIONS: [&str; 6] = [
+    "s3:GetObject",
+    "ec2:RunInstances",
+    "iam:PassRole",
+    "iam:CreateUser",
+    "sts:AssumeRole",
+    "dynamodb:GetItem",
+];
 
 fn real_lang(enc: &Encoder, l: usize) -> Option<&RealSet> {
     match &enc.langs[l] {

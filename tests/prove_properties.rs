@@ -1,0 +1,217 @@
+//! The prover against the evaluator (`policy::eval`), on random small
+//! identity policies over a small world of actions, resources and condition
+//! values:
+//!
+//! - PASS is a proof: on every request of the world, "the candidate allows"
+//!   implies "the existing policy allows";
+//! - FAIL comes with a witness that the evaluator confirms: the candidate
+//!   allows it and the existing policy does not;
+//! - these policies use no policy variables, so the prover never needs to
+//!   answer "cannot prove";
+//! - access-not-granted agrees with the world the same way.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use landform::policy::ast::Policy;
+use landform::policy::eval::{
+    self, CompiledPolicy, Context, Decision, PolicyRef, PolicySet, Principal, Request,
+};
+use landform::policy::parse::policy_from_json_value;
+use landform::policy::prove::{self, PolicyKind, ProofResult, Reason, ReasonKind};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+const ACTIONS: [&str; 9] = [
+    "*",
+    "s3:*",
+    "s3:Get*",
+    "s3:GetObject",
+    "s3:PutObject",
+    "ec2:*",
+    "ec2:RunInstances",
+    "s3:*Object",
+    "s3:?etObject",
+];
+
+const RESOURCES: [&str; 6] = [
+    "*",
+    "arn:aws:s3:::b1/*",
+    "arn:aws:s3:::b*",
+    "arn:aws:s3:::b2/k",
+    "arn:aws:ec2:*:*:instance/*",
+    "arn:aws:ec2:us-east-1:111111111111:instance/i-1",
+];
+
+fn conditions() -> Vec<Value> {
+    vec![
+        json!({"StringEquals": {"aws:RequestTag/team": "red"}}),
+        json!({"StringEquals": {"aws:RequestTag/team": ["red", "blue"]}}),
+        json!({"StringNotEquals": {"aws:RequestTag/team": "red"}}),
+        json!({"StringLike": {"aws:RequestTag/team": "b*"}}),
+        json!({"StringEqualsIfExists": {"aws:RequestTag/team": "blue"}}),
+        json!({"Null": {"aws:RequestTag/team": "true"}}),
+        json!({"Null": {"aws:RequestTag/team": "false"}}),
+        json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "100"}}),
+        json!({"NumericGreaterThanEquals": {"aws:MultiFactorAuthAge": "10"}}),
+        json!({"Bool": {"aws:SecureTransport": "true"}}),
+        json!({"BoolIfExists": {"aws:SecureTransport": "false"}}),
+        json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+        json!({"NotIpAddress": {"aws:SourceIp": "10.1.0.0/16"}}),
+    ]
+}
+
+fn statement() -> impl Strategy<Value = Value> {
+    (
+        any::<bool>(),
+        prop::collection::vec(prop::sample::select(ACTIONS.to_vec()), 1..3),
+        any::<bool>(),
+        prop::collection::vec(prop::sample::select(RESOURCES.to_vec()), 1..3),
+        prop::bool::weighted(0.2),
+        prop::option::weighted(0.5, prop::sample::select(conditions())),
+    )
+        .prop_map(|(allow, actions, not_action, resources, not_resource, cond)| {
+            let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }});
+            s[if not_action && !allow { "NotAction" } else { "Action" }] = json!(actions);
+            s[if not_resource { "NotResource" } else { "Resource" }] = json!(resources);
+            if let Some(c) = cond {
+                s["Condition"] = c;
+            }
+            s
+        })
+}
+
+fn policy() -> impl Strategy<Value = Value> {
+    prop::collection::vec(statement(), 1..4)
+        .prop_map(|st| json!({"Version": "2012-10-17", "Statement": st}))
+}
+
+fn parse(v: &Value) -> Policy {
+    policy_from_json_value(v).unwrap()
+}
+
+fn allows(policy: &Policy, action: &str, resource: &str, context: &[(&str, &str)]) -> bool {
+    let set = PolicySet {
+        identity: vec![PolicyRef::new(Arc::new(CompiledPolicy::compile(policy)))],
+        ..PolicySet::default()
+    };
+    let mut ctx = Context::new();
+    for (k, v) in context {
+        ctx.insert(*k, vec![(*v).to_string()]);
+    }
+    let principal = Principal::parse("arn:aws:iam::111111111111:role/tester");
+    // the resource in the principal's account: identity policies decide alone
+    let req = Request::new(principal, action, resource, Some("111111111111".to_string()), ctx);
+    eval::evaluate(&set, &req) == Decision::Allow
+}
+
+/// Every request of the small world.
+fn world() -> Vec<(&'static str, &'static str, Vec<(&'static str, &'static str)>)> {
+    let mut out = Vec::new();
+    let actions = ["s3:GetObject", "s3:PutObject", "ec2:RunInstances", "s3:DeleteObject"];
+    let resources = [
+        "arn:aws:s3:::b1/k",
+        "arn:aws:s3:::b2/k",
+        "arn:aws:s3:::c/k",
+        "arn:aws:ec2:us-east-1:111111111111:instance/i-1",
+    ];
+    let teams = [None, Some("red"), Some("blue"), Some("green")];
+    let ages = [None, Some("5"), Some("50"), Some("500")];
+    let tls = [None, Some("true"), Some("false")];
+    let ips = [None, Some("10.1.2.3"), Some("10.2.0.1"), Some("192.0.2.1")];
+    for a in actions {
+        for r in resources {
+            for t in teams {
+                for g in ages {
+                    for s in tls {
+                        for ip in ips {
+                            let mut ctx = Vec::new();
+                            ctx.extend(t.map(|v| ("aws:RequestTag/team", v)));
+                            ctx.extend(g.map(|v| ("aws:MultiFactorAuthAge", v)));
+                            ctx.extend(s.map(|v| ("aws:SecureTransport", v)));
+                            ctx.extend(ip.map(|v| ("aws:SourceIp", v)));
+                            out.push((a, r, ctx));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn witness_context(r: &Reason) -> Vec<(String, String)> {
+    r.context
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                Value::Array(a) => a[0].as_str().unwrap().to_string(),
+                other => other.to_string(),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+fn witness_allowed(policy: &Policy, r: &Reason) -> bool {
+    let ctx = witness_context(r);
+    let ctx: Vec<(&str, &str)> = ctx.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    allows(policy, r.action.as_deref().unwrap(), r.resource.as_deref().unwrap(), &ctx)
+}
+
+static WORLD: std::sync::OnceLock<Vec<(&str, &str, Vec<(&str, &str)>)>> =
+    std::sync::OnceLock::new();
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn no_new_access_agrees_with_the_evaluator(a in policy(), b in policy()) {
+        let (pa, pb) = (parse(&a), parse(&b));
+        let proof = prove::no_new_access(&pa, &pb, PolicyKind::Identity);
+        match proof.result {
+            ProofResult::Pass => {
+                for (action, resource, ctx) in WORLD.get_or_init(world) {
+                    prop_assert!(
+                        !allows(&pb, action, resource, ctx) || allows(&pa, action, resource, ctx),
+                        "PASS, but the candidate allows {} on {} with {:?} and the existing policy does not\nA = {}\nB = {}",
+                        action, resource, ctx, a, b
+                    );
+                }
+            }
+            ProofResult::Fail => {
+                for r in &proof.reasons {
+                    prop_assert_eq!(r.kind, ReasonKind::NewAccess, "{:?}\nA = {}\nB = {}", r, a, b);
+                    prop_assert!(witness_allowed(&pb, r), "candidate does not allow the witness {:?}\nB = {}", r, b);
+                    prop_assert!(!witness_allowed(&pa, r), "existing policy allows the witness {:?}\nA = {}", r, a);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn access_not_granted_agrees_with_the_evaluator(
+        p in policy(),
+        action in prop::sample::select(vec!["s3:GetObject", "s3:PutObject", "ec2:RunInstances"]),
+    ) {
+        let pp = parse(&p);
+        let proof = prove::access_not_granted(&pp, &[action.to_string()], &[], PolicyKind::Identity);
+        match proof.result {
+            ProofResult::Pass => {
+                for (a, resource, ctx) in WORLD.get_or_init(world) {
+                    if *a == action {
+                        prop_assert!(!allows(&pp, a, resource, ctx), "PASS, but {} on {} with {:?} is allowed\nP = {}", a, resource, ctx, p);
+                    }
+                }
+            }
+            ProofResult::Fail => {
+                let r = &proof.reasons[0];
+                prop_assert_eq!(r.kind, ReasonKind::AccessGranted);
+                prop_assert_eq!(r.action.as_deref(), Some(action));
+                prop_assert!(witness_allowed(&pp, r), "witness not allowed: {:?}\nP = {}", r, p);
+            }
+        }
+    }
+}
