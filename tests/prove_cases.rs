@@ -51,7 +51,10 @@ fn boundary_lab_from_the_seed() {
     let boundary = r#"
         {"Effect": "Allow", "Action": ["s3:*", "dynamodb:*", "logs:*"], "Resource": "*"},
         {"Effect": "Deny", "Action": ["iam:CreateUser", "iam:DeleteRolePermissionsBoundary", "organizations:*"], "Resource": "*"}"#;
-    let r = witness(nna(boundary, r#"{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}"#));
+    let r = witness(nna(
+        boundary,
+        r#"{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}"#,
+    ));
     assert!(r.action.as_deref().unwrap().starts_with("iam:"));
     assert_eq!(r.statement, "#0");
     assert!(r.description.contains("which is"), "{}", r.description);
@@ -83,7 +86,10 @@ fn candidate_denies_narrow_its_allows() {
     ));
     // `app*` also covers `appx/…`, which the existing policy does not
     let res = r.resource.as_deref().unwrap();
-    assert!(res.starts_with("arn:aws:s3:::app") && !res.starts_with("arn:aws:s3:::app/"), "{res}");
+    assert!(
+        res.starts_with("arn:aws:s3:::app") && !res.starts_with("arn:aws:s3:::app/"),
+        "{res}"
+    );
 }
 
 #[test]
@@ -99,7 +105,13 @@ fn not_action_and_existing_denies() {
         existing,
         r#"{"Sid": "Broad", "Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#,
     ));
-    assert!(r.action.as_deref().unwrap().to_ascii_lowercase().starts_with("iam:"));
+    assert!(
+        r.action
+            .as_deref()
+            .unwrap()
+            .to_ascii_lowercase()
+            .starts_with("iam:")
+    );
     assert_eq!(r.statement, "Broad");
     assert!(r.existing.as_deref().unwrap().contains("`NoIam`"));
 }
@@ -114,7 +126,12 @@ fn actions_compare_case_insensitively_resources_do_not() {
         r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
         r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::B/*"}"#,
     ));
-    assert!(r.resource.as_deref().unwrap().starts_with("arn:aws:s3:::B/"));
+    assert!(
+        r.resource
+            .as_deref()
+            .unwrap()
+            .starts_with("arn:aws:s3:::B/")
+    );
 }
 
 #[test]
@@ -136,7 +153,12 @@ fn network_acl_sample_with_the_sensitive_id_fails() {
         existing,
         r#"{"Effect": "Allow", "Action": "ec2:DeleteNetworkAclEntry", "Resource": "arn:aws:ec2:*:*:network-acl/acl-sensitive"}"#,
     ));
-    assert!(r.resource.as_deref().unwrap().ends_with(":network-acl/acl-sensitive"));
+    assert!(
+        r.resource
+            .as_deref()
+            .unwrap()
+            .ends_with(":network-acl/acl-sensitive")
+    );
     pass(&nna(
         existing,
         r#"{"Effect": "Allow", "Action": "ec2:DeleteNetworkAclEntry", "Resource": "arn:aws:ec2:*:*:network-acl/acl-123456"}"#,
@@ -191,7 +213,10 @@ fn string_like_and_string_equals() {
 fn if_exists_and_null() {
     let existing = r#"{"Effect": "Allow", "Action": "s3:*", "Resource": "*",
         "Condition": {"StringEqualsIfExists": {"aws:RequestedRegion": "us-east-1"}}}"#;
-    let r = witness(nna(existing, r#"{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}"#));
+    let r = witness(nna(
+        existing,
+        r#"{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}"#,
+    ));
     let region = ctx(&r, "aws:RequestedRegion").unwrap();
     assert_ne!(region, "us-east-1");
     pass(&nna(
@@ -204,7 +229,10 @@ fn if_exists_and_null() {
         r#"{ALLOW_ALL}, {{"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*",
             "Condition": {{"Null": {{"aws:RequestTag/Project": "true"}}}}}}"#
     );
-    let r = witness(nna(tagged, r#"{"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}"#));
+    let r = witness(nna(
+        tagged,
+        r#"{"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}"#,
+    ));
     assert_eq!(r.absent_keys, vec!["aws:RequestTag/Project".to_string()]);
     pass(&nna(
         tagged,
@@ -232,7 +260,10 @@ fn negated_operators_hold_on_absent_keys() {
             "Condition": {"StringNotEquals": {"aws:ResourceTag/env": "prod"}}}"#,
     ));
     // absent or another value
-    assert_ne!(ctx(&r, "aws:ResourceTag/env").map(|v| v.as_str().unwrap()), Some("dev"));
+    assert_ne!(
+        ctx(&r, "aws:ResourceTag/env").map(|v| v.as_str().unwrap()),
+        Some("dev")
+    );
 }
 
 #[test]
@@ -288,7 +319,10 @@ fn ip_addresses() {
     let ip = ctx(&r, "aws:SourceIp").map(|v| v.as_str().unwrap().to_string());
     // absent, or an address outside both ranges
     if let Some(ip) = ip {
-        assert!(!ip.starts_with("10.") && !ip.starts_with("192.168."), "{ip}");
+        assert!(
+            !ip.starts_with("10.") && !ip.starts_with("192.168."),
+            "{ip}"
+        );
     }
 }
 
@@ -299,7 +333,8 @@ fn bool_and_mfa() {
             "Condition": {{"BoolIfExists": {{"aws:MultiFactorAuthPresent": "false"}}}}}}"#
     );
     let r = witness(nna(existing, ALLOW_ALL));
-    let mfa = ctx(&r, "aws:MultiFactorAuthPresent").map(|v| v.as_str().unwrap().to_ascii_lowercase());
+    let mfa =
+        ctx(&r, "aws:MultiFactorAuthPresent").map(|v| v.as_str().unwrap().to_ascii_lowercase());
     assert!(mfa.is_none() || mfa.as_deref() == Some("false"), "{mfa:?}");
     pass(&nna(
         existing,
@@ -352,7 +387,11 @@ fn policy_variables() {
     );
     assert_eq!(p.result, ProofResult::Fail);
     assert_eq!(p.reasons[0].kind, ReasonKind::CannotProve);
-    assert!(p.reasons[0].description.contains("policy variable"), "{}", p.reasons[0].description);
+    assert!(
+        p.reasons[0].description.contains("policy variable"),
+        "{}",
+        p.reasons[0].description
+    );
     // ABAC: the same tag comparison on both sides
     let abac = r#"{"Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "*",
         "Condition": {"StringEquals": {"aws:ResourceTag/Project": "${aws:PrincipalTag/Project}"}}}"#;
@@ -371,7 +410,10 @@ fn resource_policy_principals() {
         r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
     ));
     let p = r.principal.as_ref().unwrap();
-    assert!(p.kind != "AWS" || !p.id.as_deref().unwrap().contains(":111111111111:"), "{p:?}");
+    assert!(
+        p.kind != "AWS" || !p.id.as_deref().unwrap().contains(":111111111111:"),
+        "{p:?}"
+    );
     // NotPrincipal names everyone else
     witness(nna_resource(
         existing,
@@ -389,7 +431,10 @@ fn resource_policy_principals() {
             "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/reader"}}}"#,
     ));
     let id = r.principal.as_ref().unwrap().id.clone().unwrap();
-    assert!(id.ends_with(":role/reader") && !id.contains(":111111111111:"), "{id}");
+    assert!(
+        id.ends_with(":role/reader") && !id.contains(":111111111111:"),
+        "{id}"
+    );
 }
 
 #[test]
@@ -404,7 +449,8 @@ fn access_not_granted_with_resources() {
         &["arn:aws:iam::111111111111:role/admin".to_string()],
         PolicyKind::Identity,
     ));
-    let proof = prove::access_not_granted(&p, &["iam:PassRole".to_string()], &[], PolicyKind::Identity);
+    let proof =
+        prove::access_not_granted(&p, &["iam:PassRole".to_string()], &[], PolicyKind::Identity);
     let r = witness(proof);
     assert_eq!(r.kind, ReasonKind::AccessGranted);
     assert_eq!(r.action.as_deref(), Some("iam:PassRole"));
@@ -421,7 +467,10 @@ fn access_not_granted_with_resources() {
 
 #[test]
 fn empty_and_deny_only_candidates_pass() {
-    pass(&nna(ALLOW_ALL, r#"{"Effect": "Deny", "Action": "*", "Resource": "*"}"#));
+    pass(&nna(
+        ALLOW_ALL,
+        r#"{"Effect": "Deny", "Action": "*", "Resource": "*"}"#,
+    ));
     pass(&nna(
         r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#,
         r#"{"Effect": "Allow", "Action": "*", "Resource": "*"},

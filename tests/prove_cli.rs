@@ -34,7 +34,16 @@ fn no_new_access_json_fail_exits_1_with_a_witness() {
     let a = write(&dir, "a.json", BOUNDARY);
     let b = write(&dir, "b.json", BROAD);
     let out = landform()
-        .args(["prove", "no-new-access", "--existing", &a, "--candidate", &b, "--format", "json"])
+        .args([
+            "prove",
+            "no-new-access",
+            "--existing",
+            &a,
+            "--candidate",
+            &b,
+            "--format",
+            "json",
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -46,7 +55,12 @@ fn no_new_access_json_fail_exits_1_with_a_witness() {
     assert_eq!(r["kind"], "new_access");
     assert_eq!(r["statement"], "Everything");
     assert!(r["action"].as_str().unwrap().starts_with("iam:"));
-    assert!(r["description"].as_str().unwrap().contains("`Everything` allows"));
+    assert!(
+        r["description"]
+            .as_str()
+            .unwrap()
+            .contains("`Everything` allows")
+    );
 }
 
 #[test]
@@ -55,13 +69,29 @@ fn no_new_access_pass_exits_0() {
     let a = write(&dir, "a.json", BOUNDARY);
     let b = write(&dir, "b.json", NARROW);
     landform()
-        .args(["prove", "no-new-access", "--existing", &a, "--candidate", &b, "--format", "json"])
+        .args([
+            "prove",
+            "no-new-access",
+            "--existing",
+            &a,
+            "--candidate",
+            &b,
+            "--format",
+            "json",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains(r#""result": "PASS""#))
         .stdout(predicate::str::contains(r#""reasons": []"#));
     landform()
-        .args(["prove", "no-new-access", "--existing", &a, "--candidate", &b])
+        .args([
+            "prove",
+            "no-new-access",
+            "--existing",
+            &a,
+            "--candidate",
+            &b,
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with("PASS: "));
@@ -72,14 +102,29 @@ fn access_not_granted_human_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(&dir, "p.json", BOUNDARY);
     landform()
-        .args(["prove", "access-not-granted", "--policy", &p, "--action", "iam:CreateUser"])
+        .args([
+            "prove",
+            "access-not-granted",
+            "--policy",
+            &p,
+            "--action",
+            "iam:CreateUser",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("never allows `iam:CreateUser`"));
     let out = landform()
         .args([
-            "prove", "access-not-granted", "--policy", &p, "--action", "s3:DeleteObject",
-            "--resource", "arn:aws:s3:::prod/*", "--format", "json",
+            "prove",
+            "access-not-granted",
+            "--policy",
+            &p,
+            "--action",
+            "s3:DeleteObject",
+            "--resource",
+            "arn:aws:s3:::prod/*",
+            "--format",
+            "json",
         ])
         .assert()
         .code(1)
@@ -89,7 +134,12 @@ fn access_not_granted_human_and_json() {
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["reasons"][0]["kind"], "access_granted");
     assert_eq!(v["reasons"][0]["action"], "s3:DeleteObject");
-    assert!(v["reasons"][0]["resource"].as_str().unwrap().starts_with("arn:aws:s3:::prod/"));
+    assert!(
+        v["reasons"][0]["resource"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:s3:::prod/")
+    );
 }
 
 #[test]
@@ -106,10 +156,21 @@ fn resource_policies_report_the_principal() {
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::333333333333:root"}, "Action": "sts:AssumeRole"}]}"#,
     );
     landform()
-        .args(["prove", "no-new-access", "--existing", &a, "--candidate", &b, "--policy-type", "resource"])
+        .args([
+            "prove",
+            "no-new-access",
+            "--existing",
+            &a,
+            "--candidate",
+            &b,
+            "--policy-type",
+            "resource",
+        ])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("principal  AWS arn:aws:iam::333333333333:root"));
+        .stdout(predicate::str::contains(
+            "principal  AWS arn:aws:iam::333333333333:root",
+        ));
 }
 
 #[test]
@@ -122,15 +183,31 @@ fn invalid_policies_exit_2_with_a_location() {
         "{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",
     );
     landform()
-        .args(["prove", "no-new-access", "--existing", &a, "--candidate", &bad])
+        .args([
+            "prove",
+            "no-new-access",
+            "--existing",
+            &a,
+            "--candidate",
+            &bad,
+        ])
         .assert()
         .code(2)
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains("bad.json:2:"))
         .stderr(predicate::str::contains("allow"));
     landform()
-        .args(["prove", "no-new-access", "--existing", &a, "--candidate", "/nonexistent/b.json"])
+        .args([
+            "prove",
+            "no-new-access",
+            "--existing",
+            &a,
+            "--candidate",
+            "/nonexistent/b.json",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read `/nonexistent/b.json`"));
+        .stderr(predicate::str::contains(
+            "cannot read `/nonexistent/b.json`",
+        ));
 }

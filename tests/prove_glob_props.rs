@@ -29,7 +29,10 @@ fn regex_of(p: &Pattern) -> Regex {
 
 fn pattern() -> impl Strategy<Value = Pattern> {
     (
-        prop::collection::vec(prop::sample::select(vec!['a', 'b', 'A', ':', '*', '?']), 0..6),
+        prop::collection::vec(
+            prop::sample::select(vec!['a', 'b', 'A', ':', '*', '?']),
+            0..6,
+        ),
         prop::sample::select(vec![Syntax::Glob, Syntax::Arn, Syntax::Literal]),
         any::<bool>(),
     )

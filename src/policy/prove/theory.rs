@@ -288,7 +288,12 @@ fn readable_action(all: &[&Pattern], query: &Query<'_>) -> Option<String> {
                 .map(|s| (*s).to_string())
                 .find(|s| query.accepts(s))
         })
-        .or_else(|| required.iter().find(wild).and_then(|p| from_catalog(&p.text)))
+        .or_else(|| {
+            required
+                .iter()
+                .find(wild)
+                .and_then(|p| from_catalog(&p.text))
+        })
         .or_else(|| {
             all.iter()
                 .filter(literal)
