@@ -28,7 +28,66 @@ use super::pattern::{Pattern, Syntax, VarSource};
 /// The request context as the condition evaluator sees it.
 pub trait ContextLookup: VarSource {
     /// The values of `key` (case-insensitive name), or `None` when absent.
-    fn values(&self, key: &str) -> Option<&[String]>;
+    fn values(&self, key: &str) -> Option<Values<'_>>;
+}
+
+/// The values of a context key: a list, or one value the evaluator derived.
+#[derive(Debug, Clone, Copy)]
+pub enum Values<'a> {
+    Many(&'a [String]),
+    One(&'a str),
+}
+
+impl<'a> Values<'a> {
+    pub fn len(self) -> usize {
+        match self {
+            Values::Many(v) => v.len(),
+            Values::One(_) => 1,
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The single value, if there is exactly one.
+    pub fn single(self) -> Option<&'a str> {
+        match self {
+            Values::Many([one]) => Some(one),
+            Values::One(v) => Some(v),
+            Values::Many(_) => None,
+        }
+    }
+
+    pub fn iter(self) -> ValuesIter<'a> {
+        match self {
+            Values::Many(v) => ValuesIter {
+                many: v.iter(),
+                one: None,
+            },
+            Values::One(v) => ValuesIter {
+                many: [].iter(),
+                one: Some(v),
+            },
+        }
+    }
+}
+
+/// Iterator over [`Values`].
+pub struct ValuesIter<'a> {
+    many: std::slice::Iter<'a, String>,
+    one: Option<&'a str>,
+}
+
+impl<'a> Iterator for ValuesIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self.one.take() {
+            Some(v) => Some(v),
+            None => self.many.next().map(String::as_str),
+        }
+    }
 }
 
 /// A condition ready to evaluate.
@@ -36,11 +95,11 @@ pub trait ContextLookup: VarSource {
 pub struct CompiledCondition {
     pub operator: ast::Operator,
     pub key: Box<str>,
-    values: Values,
+    values: PolicyValues,
 }
 
 #[derive(Debug, Clone)]
-enum Values {
+enum PolicyValues {
     Str(Vec<Pattern>),
     Num(Vec<Option<f64>>),
     Date(Vec<Option<f64>>),
@@ -83,7 +142,7 @@ impl CompiledCondition {
                     op.base,
                     OperatorBase::StringEqualsIgnoreCase | OperatorBase::StringNotEqualsIgnoreCase
                 );
-                Values::Str(
+                PolicyValues::Str(
                     texts
                         .map(|t| {
                             Pattern::compile(
@@ -98,12 +157,12 @@ impl CompiledCondition {
                         .collect(),
                 )
             }
-            OperatorFamily::Numeric => Values::Num(texts.map(parse_number).collect()),
-            OperatorFamily::Date => Values::Date(texts.map(parse_date).collect()),
-            OperatorFamily::Bool => Values::Bool(texts.map(parse_bool).collect()),
-            OperatorFamily::Binary => Values::Bin(texts.map(Into::into).collect()),
-            OperatorFamily::Ip => Values::Ip(texts.map(parse_cidr).collect()),
-            OperatorFamily::Arn => Values::Arn(
+            OperatorFamily::Numeric => PolicyValues::Num(texts.map(parse_number).collect()),
+            OperatorFamily::Date => PolicyValues::Date(texts.map(parse_date).collect()),
+            OperatorFamily::Bool => PolicyValues::Bool(texts.map(parse_bool).collect()),
+            OperatorFamily::Binary => PolicyValues::Bin(texts.map(Into::into).collect()),
+            OperatorFamily::Ip => PolicyValues::Ip(texts.map(parse_cidr).collect()),
+            OperatorFamily::Arn => PolicyValues::Arn(
                 texts
                     .map(|t| {
                         let syntax = Syntax {
@@ -124,7 +183,7 @@ impl CompiledCondition {
                     })
                     .collect(),
             ),
-            OperatorFamily::Null => Values::Null(texts.map(parse_bool).collect()),
+            OperatorFamily::Null => PolicyValues::Null(texts.map(parse_bool).collect()),
         };
         CompiledCondition {
             operator: op,
@@ -137,7 +196,7 @@ impl CompiledCondition {
     pub fn eval(&self, ctx: &impl ContextLookup) -> bool {
         let op = self.operator;
         let present = ctx.values(&self.key).filter(|v| !v.is_empty());
-        if let Values::Null(expect) = &self.values {
+        if let PolicyValues::Null(expect) = &self.values {
             let absent = present.is_none();
             return expect.contains(&Some(absent));
         }
@@ -163,34 +222,34 @@ impl CompiledCondition {
     fn one(&self, v: &str, ctx: &impl ContextLookup) -> bool {
         let base = self.operator.base;
         let positive = match &self.values {
-            Values::Str(ps) => ps.iter().any(|p| p.matches(v, ctx)),
-            Values::Num(ns) => {
+            PolicyValues::Str(ps) => ps.iter().any(|p| p.matches(v, ctx)),
+            PolicyValues::Num(ns) => {
                 let Some(x) = parse_number(v) else {
                     return false;
                 };
                 ns.iter().flatten().any(|&n| compare(base, x, n))
             }
-            Values::Date(ds) => {
+            PolicyValues::Date(ds) => {
                 let Some(x) = parse_date(v) else {
                     return false;
                 };
                 ds.iter().flatten().any(|&d| compare(base, x, d))
             }
-            Values::Bool(bs) => {
+            PolicyValues::Bool(bs) => {
                 let Some(x) = parse_bool(v) else {
                     return false;
                 };
                 bs.contains(&Some(x))
             }
-            Values::Bin(bs) => bs.iter().any(|b| **b == *v),
-            Values::Ip(cs) => {
+            PolicyValues::Bin(bs) => bs.iter().any(|b| **b == *v),
+            PolicyValues::Ip(cs) => {
                 let Some(ip) = parse_ip(v) else {
                     return false;
                 };
                 cs.iter().flatten().any(|c| c.contains(ip))
             }
-            Values::Arn(ps) => ps.iter().any(|p| arn_matches(p, v, ctx)),
-            Values::Null(_) => false,
+            PolicyValues::Arn(ps) => ps.iter().any(|p| arn_matches(p, v, ctx)),
+            PolicyValues::Null(_) => false,
         };
         positive != base.is_negated()
     }
@@ -380,18 +439,15 @@ mod tests {
     struct Ctx(Vec<(&'static str, Vec<String>)>);
     impl VarSource for Ctx {
         fn var(&self, key: &str) -> Option<&str> {
-            match self.values(key) {
-                Some([one]) => Some(one),
-                _ => None,
-            }
+            self.values(key).and_then(Values::single)
         }
     }
     impl ContextLookup for Ctx {
-        fn values(&self, key: &str) -> Option<&[String]> {
+        fn values(&self, key: &str) -> Option<Values<'_>> {
             self.0
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v.as_slice())
+                .map(|(_, v)| Values::Many(v.as_slice()))
         }
     }
 

@@ -10,4 +10,5 @@ pub mod lint;
 pub mod parse;
 pub mod pattern;
 pub mod prove;
+pub mod scan;
 pub mod simulate;

@@ -19,6 +19,7 @@ use serde_json::value::RawValue;
 use super::eval::{CompiledPolicy, Context, Level, PolicyRef, PolicySet, Principal, Request};
 use super::json;
 use super::parse::policy_from_tree;
+use super::scan;
 
 /// A request that cannot be used: what is wrong, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +77,17 @@ impl Hasher for FxHasher {
 }
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The raw texts of a request's policy documents.
+struct Raw<'a> {
+    identity: Option<Vec<&'a str>>,
+    session: Option<&'a str>,
+    boundary: Option<Vec<&'a str>>,
+    scp_levels: Option<Vec<Vec<&'a str>>>,
+    rcp_levels: Option<Vec<Vec<&'a str>>>,
+    resource: Option<&'a str>,
+    vpc_endpoint: Option<Vec<&'a str>>,
+}
 
 /// Decodes requests, compiling each distinct policy text once.
 #[derive(Default)]
@@ -244,14 +256,45 @@ impl Simulator {
 
     /// Decodes one request object (a line of a batch, or a request file).
     pub fn load(&mut self, text: &str) -> Result<Loaded, RequestError> {
+        if let Some(f) = scan::scan(text)
+            && let (Some(principal), Some(action), Some(resource)) =
+                (f.principal, f.action, f.resource)
+        {
+            let mut ctx = Context::new();
+            for (k, vals) in &f.context {
+                ctx.insert(*k, vals.iter().map(|v| (*v).to_string()).collect());
+            }
+            let principal = principal.map_or_else(Principal::anonymous, Principal::parse);
+            let request = Request::new(
+                principal,
+                action,
+                resource,
+                f.resource_account.map(str::to_string),
+                ctx,
+            );
+            let raw = Raw {
+                identity: f.identity,
+                session: f.session,
+                boundary: f.boundary,
+                scp_levels: f.scp_levels,
+                rcp_levels: f.rcp_levels,
+                resource: f.resource_policy,
+                vpc_endpoint: f.vpc_endpoint,
+            };
+            let policies = self.policies(raw)?;
+            return Ok(Loaded {
+                id: f.id.map(str::to_string),
+                request,
+                policies,
+            });
+        }
         let line: Line<'_> = match serde_json::from_str(text) {
             Ok(l) => l,
             Err(e) => return Err(explain_bad_request(text, &e)),
         };
         let id = line.id.map(|r| r.get().to_string());
         let req = line.request;
-        let mut ctx = req.context.map(|c| c.0).unwrap_or_default();
-        let _ = &mut ctx;
+        let ctx = req.context.map(|c| c.0).unwrap_or_default();
         let request = Request::new(
             req.principal.0,
             req.action.into_owned(),
@@ -259,42 +302,26 @@ impl Simulator {
             req.resource_account.map(Cow::into_owned),
             ctx,
         );
-        let mut policies = PolicySet::default();
-        if let Some(list) = line.identity_policies {
-            policies.identity = list
-                .iter()
-                .enumerate()
-                .map(|(i, raw)| self.policy(raw, || format!("identity_policies[{i}]")))
-                .collect::<Result<_, _>>()?;
+        fn list<'a>(l: Option<Vec<&'a RawValue>>) -> Option<Vec<&'a str>> {
+            l.map(|v| v.into_iter().map(RawValue::get).collect())
         }
-        if let Some(raw) = line.session_policy {
-            policies.session = Some(self.policy(raw, || "session_policy".into())?);
+        fn levels<'a>(l: Option<Vec<Vec<&'a RawValue>>>) -> Option<Vec<Vec<&'a str>>> {
+            l.map(|v| {
+                v.into_iter()
+                    .map(|level| level.into_iter().map(RawValue::get).collect())
+                    .collect()
+            })
         }
-        if let Some(list) = line.permission_boundaries {
-            policies.boundary = Some(
-                list.iter()
-                    .enumerate()
-                    .map(|(i, raw)| self.policy(raw, || format!("permission_boundaries[{i}]")))
-                    .collect::<Result<_, _>>()?,
-            );
-        }
-        if let Some(levels) = line.scp_levels {
-            policies.scp_levels = Some(self.levels(&levels, "scp_levels")?);
-        }
-        if let Some(levels) = line.rcp_levels {
-            policies.rcp_levels = Some(self.levels(&levels, "rcp_levels")?);
-        }
-        if let Some(raw) = line.resource_policy {
-            policies.resource = Some(self.policy(raw, || "resource_policy".into())?);
-        }
-        if let Some(list) = line.vpc_endpoint_policies {
-            policies.vpc_endpoint = Some(
-                list.iter()
-                    .enumerate()
-                    .map(|(i, raw)| self.policy(raw, || format!("vpc_endpoint_policies[{i}]")))
-                    .collect::<Result<_, _>>()?,
-            );
-        }
+        let raw = Raw {
+            identity: list(line.identity_policies),
+            session: line.session_policy.map(RawValue::get),
+            boundary: list(line.permission_boundaries),
+            scp_levels: levels(line.scp_levels),
+            rcp_levels: levels(line.rcp_levels),
+            resource: line.resource_policy.map(RawValue::get),
+            vpc_endpoint: list(line.vpc_endpoint_policies),
+        };
+        let policies = self.policies(raw)?;
         Ok(Loaded {
             id,
             request,
@@ -302,11 +329,47 @@ impl Simulator {
         })
     }
 
-    fn levels(
-        &mut self,
-        levels: &[Vec<&RawValue>],
-        field: &str,
-    ) -> Result<Vec<Level>, RequestError> {
+    fn policies(&mut self, raw: Raw<'_>) -> Result<PolicySet, RequestError> {
+        let mut policies = PolicySet::default();
+        if let Some(list) = raw.identity {
+            policies.identity = list
+                .iter()
+                .enumerate()
+                .map(|(i, text)| self.policy(text, || format!("identity_policies[{i}]")))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(text) = raw.session {
+            policies.session = Some(self.policy(text, || "session_policy".into())?);
+        }
+        if let Some(list) = raw.boundary {
+            policies.boundary = Some(
+                list.iter()
+                    .enumerate()
+                    .map(|(i, text)| self.policy(text, || format!("permission_boundaries[{i}]")))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        if let Some(levels) = raw.scp_levels {
+            policies.scp_levels = Some(self.levels(&levels, "scp_levels")?);
+        }
+        if let Some(levels) = raw.rcp_levels {
+            policies.rcp_levels = Some(self.levels(&levels, "rcp_levels")?);
+        }
+        if let Some(text) = raw.resource {
+            policies.resource = Some(self.policy(text, || "resource_policy".into())?);
+        }
+        if let Some(list) = raw.vpc_endpoint {
+            policies.vpc_endpoint = Some(
+                list.iter()
+                    .enumerate()
+                    .map(|(i, text)| self.policy(text, || format!("vpc_endpoint_policies[{i}]")))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        Ok(policies)
+    }
+
+    fn levels(&mut self, levels: &[Vec<&str>], field: &str) -> Result<Vec<Level>, RequestError> {
         levels
             .iter()
             .enumerate()
@@ -325,10 +388,9 @@ impl Simulator {
 
     fn policy(
         &mut self,
-        raw: &RawValue,
+        text: &str,
         field: impl Fn() -> String,
     ) -> Result<PolicyRef, RequestError> {
-        let text = raw.get();
         if let Some(p) = self.cache.get(text) {
             return Ok(PolicyRef::new(Arc::clone(p)));
         }

@@ -326,12 +326,12 @@ impl Eval<'_> {
         let hit = m
             .patterns
             .iter()
-            .any(|p| p.matches(&self.req.action, &self.req.context));
+            .any(|p| p.matches(&self.req.action, self.req));
         hit != m.negated
     }
 
     fn resources_match(&self, m: &CMatch, effect: Effect) -> bool {
-        let ctx = &self.req.context;
+        let ctx = self.req;
         match &self.req.form {
             request::ResourceForm::Concrete => {
                 let hit = m
@@ -438,7 +438,7 @@ impl Eval<'_> {
         };
         st.conditions
             .iter()
-            .all(|c| c.eval(&self.req.context))
+            .all(|c| c.eval(self.req))
             .then_some(via)
     }
 

@@ -2,7 +2,7 @@
 //! the facts the evaluator needs precomputed once (so evaluating the same
 //! request against many policy sets does no lookups and no allocation).
 
-use crate::policy::condition::ContextLookup;
+use crate::policy::condition::{ContextLookup, Values};
 use crate::policy::pattern::{Pattern, VarSource};
 
 use super::service::{self, ActionFacts};
@@ -192,19 +192,72 @@ impl Context {
 
 impl VarSource for Context {
     fn var(&self, key: &str) -> Option<&str> {
-        match self.values(key) {
-            Some([one]) => Some(one),
-            _ => None,
-        }
+        self.values(key).and_then(Values::single)
     }
 }
 
 impl ContextLookup for Context {
-    fn values(&self, key: &str) -> Option<&[String]> {
+    fn values(&self, key: &str) -> Option<Values<'_>> {
         self.entries
             .iter()
             .find(|e| e.key.eq_ignore_ascii_case(key))
-            .map(|e| e.values.as_slice())
+            .map(|e| Values::Many(e.values.as_slice()))
+    }
+}
+
+/// The request's context: the keys the caller gave, then the keys AWS derives
+/// from the request itself (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+/// `aws:PrincipalType`, `aws:username` for IAM users,
+/// `aws:PrincipalIsAWSService`, `aws:ResourceAccount`). A key the caller gave
+/// wins over a derived one. Derived keys are computed on lookup (nothing is
+/// allocated per request for them).
+impl ContextLookup for Request {
+    fn values(&self, key: &str) -> Option<Values<'_>> {
+        if let Some(v) = self.context.values(key) {
+            return Some(v);
+        }
+        let (prefix, name) = key.split_at_checked(4)?;
+        if !prefix.eq_ignore_ascii_case("aws:") {
+            return None;
+        }
+        let p = &self.principal;
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        let v: &str = if is("PrincipalArn") {
+            p.principal_arn()?
+        } else if is("PrincipalAccount") {
+            p.account.as_deref()?
+        } else if is("PrincipalType") {
+            match p.kind {
+                PrincipalType::User => "User",
+                PrincipalType::Role | PrincipalType::RoleSession => "AssumedRole",
+                PrincipalType::FederatedUser => "FederatedUser",
+                PrincipalType::AccountRoot => "Account",
+                PrincipalType::Anonymous => "Anonymous",
+                PrincipalType::Service | PrincipalType::Other => return None,
+            }
+        } else if is("username") {
+            if p.kind != PrincipalType::User {
+                return None;
+            }
+            p.name.as_deref()?
+        } else if is("PrincipalIsAWSService") {
+            match p.kind {
+                PrincipalType::Anonymous => return None,
+                PrincipalType::Service => "true",
+                _ => "false",
+            }
+        } else if is("ResourceAccount") {
+            self.resource_account.as_deref()?
+        } else {
+            return None;
+        };
+        Some(Values::One(v))
+    }
+}
+
+impl VarSource for Request {
+    fn var(&self, key: &str) -> Option<&str> {
+        self.values(key).and_then(Values::single)
     }
 }
 
@@ -243,7 +296,7 @@ impl Request {
         action: impl Into<String>,
         resource: impl Into<String>,
         resource_account: Option<String>,
-        mut context: Context,
+        context: Context,
     ) -> Self {
         let action = action.into();
         let resource = resource.into();
@@ -257,38 +310,6 @@ impl Request {
                     .map(str::to_string)
             })
             .or_else(|| principal.account.clone());
-        if let Some(arn) = principal.principal_arn() {
-            context.insert_default("aws:PrincipalArn", arn);
-        }
-        if let Some(acct) = &principal.account {
-            context.insert_default("aws:PrincipalAccount", acct);
-        }
-        let ptype = match principal.kind {
-            PrincipalType::User => Some("User"),
-            PrincipalType::Role | PrincipalType::RoleSession => Some("AssumedRole"),
-            PrincipalType::FederatedUser => Some("FederatedUser"),
-            PrincipalType::AccountRoot => Some("Account"),
-            PrincipalType::Anonymous => Some("Anonymous"),
-            PrincipalType::Service | PrincipalType::Other => None,
-        };
-        if let Some(t) = ptype {
-            context.insert_default("aws:PrincipalType", t);
-        }
-        if principal.kind == PrincipalType::User
-            && let Some(name) = &principal.name
-        {
-            context.insert_default("aws:username", name);
-        }
-        if principal.kind != PrincipalType::Anonymous {
-            let is_service = principal.kind == PrincipalType::Service;
-            context.insert_default(
-                "aws:PrincipalIsAWSService",
-                if is_service { "true" } else { "false" },
-            );
-        }
-        if let Some(acct) = &resource_account {
-            context.insert_default("aws:ResourceAccount", acct);
-        }
         let facts = service::action_facts(&action, &resource);
         let form = if !facts.wildcard_only && resource.contains(['*', '?']) {
             ResourceForm::Pattern(Pattern::resource(&resource, false))
@@ -360,8 +381,16 @@ mod tests {
             None,
             ctx,
         );
-        assert_eq!(r.context.var("aws:principalarn"), Some("given"));
-        assert_eq!(r.context.var("aws:username"), Some("bob"));
+        assert_eq!(r.var("aws:principalarn"), Some("given"));
+        assert_eq!(r.var("aws:username"), Some("bob"));
+        assert_eq!(r.var("AWS:PrincipalType"), Some("User"));
+        assert_eq!(r.var("aws:ResourceAccount"), Some("123456789012"));
+        assert_eq!(r.var("aws:PrincipalIsAWSService"), Some("false"));
+        assert_eq!(r.var("aws:nope"), None);
+        assert!(
+            r.context.var("aws:username").is_none(),
+            "derived keys are not stored"
+        );
         assert_eq!(r.resource_account.as_deref(), Some("123456789012"));
         assert!(r.same_account());
     }

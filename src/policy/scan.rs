@@ -1,0 +1,483 @@
+//! A fast, borrowing reader for the common shape of simulation requests.
+//!
+//! Batch mode spends most of its time reading JSON. This scanner walks one
+//! request line once, borrows every string without copying, and returns the
+//! raw text of each policy document (compiled later, once per distinct text).
+//! It handles the plain shape: strings without escapes in the request and in
+//! keys. Anything else (escapes, duplicate keys, malformed input) makes it
+//! return `None`, and the caller falls back to the full `serde_json` reader,
+//! which handles every valid input and gives precise errors. Policy texts are
+//! only delimited here; they are validated by the policy parser when first
+//! compiled.
+
+/// A borrowed view of one request object.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Fields<'a> {
+    pub id: Option<&'a str>,
+    /// `Some(arn)`, or `None` for `{"type": "Anonymous"}`.
+    pub principal: Option<Option<&'a str>>,
+    pub action: Option<&'a str>,
+    pub resource: Option<&'a str>,
+    pub resource_account: Option<&'a str>,
+    pub context: Vec<(&'a str, Vec<&'a str>)>,
+    pub identity: Option<Vec<&'a str>>,
+    pub session: Option<&'a str>,
+    pub boundary: Option<Vec<&'a str>>,
+    pub scp_levels: Option<Vec<Vec<&'a str>>>,
+    pub rcp_levels: Option<Vec<Vec<&'a str>>>,
+    pub resource_policy: Option<&'a str>,
+    pub vpc_endpoint: Option<Vec<&'a str>>,
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    pos: usize,
+}
+
+/// Reads a request line; `None` when the line needs the full reader.
+pub fn scan(text: &str) -> Option<Fields<'_>> {
+    let mut s = Scanner {
+        text,
+        b: text.as_bytes(),
+        pos: 0,
+    };
+    let mut f = Fields::default();
+    let mut seen = 0u32;
+    s.ws();
+    s.expect(b'{')?;
+    s.ws();
+    if s.peek()? == b'}' {
+        return None;
+    }
+    loop {
+        s.ws();
+        let key = s.plain_string()?;
+        s.ws();
+        s.expect(b':')?;
+        s.ws();
+        let bit = match key {
+            "id" => {
+                f.id = Some(s.raw_value()?);
+                1
+            }
+            "request" => {
+                s.request(&mut f)?;
+                2
+            }
+            "identity_policies" => {
+                f.identity = s.doc_list()?;
+                4
+            }
+            "session_policy" => {
+                f.session = s.doc()?;
+                8
+            }
+            "permission_boundaries" => {
+                f.boundary = s.doc_list()?;
+                16
+            }
+            "scp_levels" => {
+                f.scp_levels = s.levels()?;
+                32
+            }
+            "rcp_levels" => {
+                f.rcp_levels = s.levels()?;
+                64
+            }
+            "resource_policy" => {
+                f.resource_policy = s.doc()?;
+                128
+            }
+            "vpc_endpoint_policies" => {
+                f.vpc_endpoint = s.doc_list()?;
+                256
+            }
+            _ => {
+                s.raw_value()?;
+                0
+            }
+        };
+        if seen & bit != 0 {
+            return None;
+        }
+        seen |= bit;
+        s.ws();
+        match s.next()? {
+            b',' => continue,
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    s.ws();
+    (s.pos == s.b.len()).then_some(f)
+}
+
+impl<'a> Scanner<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.pos += 1;
+        Some(c)
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    #[inline]
+    fn expect(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    /// A string without escapes or control characters.
+    fn plain_string(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        loop {
+            match self.next()? {
+                b'"' => return self.text.get(start..self.pos - 1),
+                b'\\' => return None,
+                c if c < 0x20 => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips a string (escapes allowed) starting at the opening quote.
+    fn skip_string(&mut self) -> Option<()> {
+        self.expect(b'"')?;
+        loop {
+            match self.next()? {
+                b'"' => return Some(()),
+                b'\\' => {
+                    self.next()?;
+                }
+                c if c < 0x20 => return None,
+                _ => {}
+            }
+        }
+    }
+
+    fn skip_scalar(&mut self) -> Option<()> {
+        let start = self.pos;
+        match self.peek()? {
+            b't' | b'f' | b'n' => {
+                for w in [&b"true"[..], b"false", b"null"] {
+                    if self.b[start..].starts_with(w) {
+                        self.pos += w.len();
+                        return Some(());
+                    }
+                }
+                None
+            }
+            b'-' | b'0'..=b'9' => {
+                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.peek() {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// Skips any value; returns its raw text.
+    fn raw_value(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        let mut stack = [0u8; 64];
+        let mut depth = 0usize;
+        loop {
+            self.ws();
+            match self.peek()? {
+                b'"' => self.skip_string()?,
+                c @ (b'{' | b'[') => {
+                    if depth == stack.len() {
+                        return None;
+                    }
+                    stack[depth] = if c == b'{' { b'}' } else { b']' };
+                    depth += 1;
+                    self.pos += 1;
+                    self.ws();
+                    if self.peek()? == stack[depth - 1] {
+                        self.pos += 1;
+                        depth -= 1;
+                    } else {
+                        continue;
+                    }
+                }
+                _ => self.skip_scalar()?,
+            }
+            // after a value: `:` (object key), `,`, or closers
+            loop {
+                if depth == 0 {
+                    return self.text.get(start..self.pos);
+                }
+                self.ws();
+                match self.next()? {
+                    b':' if stack[depth - 1] == b'}' => break,
+                    b',' => break,
+                    c if c == stack[depth - 1] => depth -= 1,
+                    _ => return None,
+                }
+            }
+        }
+    }
+
+    /// `null` or a policy document (raw text).
+    fn doc(&mut self) -> Option<Option<&'a str>> {
+        if self.b[self.pos..].starts_with(b"null") {
+            self.pos += 4;
+            return Some(None);
+        }
+        if self.peek()? != b'{' {
+            return None;
+        }
+        self.raw_value().map(Some)
+    }
+
+    /// `null` or a list of policy documents.
+    fn doc_list(&mut self) -> Option<Option<Vec<&'a str>>> {
+        if self.b[self.pos..].starts_with(b"null") {
+            self.pos += 4;
+            return Some(None);
+        }
+        self.expect(b'[')?;
+        let mut out = Vec::new();
+        self.ws();
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Some(Some(out));
+        }
+        loop {
+            self.ws();
+            out.push(self.doc()??);
+            self.ws();
+            match self.next()? {
+                b',' => {}
+                b']' => return Some(Some(out)),
+                _ => return None,
+            }
+        }
+    }
+
+    fn levels(&mut self) -> Option<Option<Vec<Vec<&'a str>>>> {
+        if self.b[self.pos..].starts_with(b"null") {
+            self.pos += 4;
+            return Some(None);
+        }
+        self.expect(b'[')?;
+        let mut out = Vec::new();
+        self.ws();
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Some(Some(out));
+        }
+        loop {
+            self.ws();
+            out.push(self.doc_list()??);
+            self.ws();
+            match self.next()? {
+                b',' => {}
+                b']' => return Some(Some(out)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// A string, or a number or boolean as its text.
+    fn scalar_text(&mut self) -> Option<&'a str> {
+        if self.peek()? == b'"' {
+            return self.plain_string();
+        }
+        let start = self.pos;
+        match self.peek()? {
+            b't' | b'f' | b'-' | b'0'..=b'9' => {
+                self.skip_scalar()?;
+                let t = self.text.get(start..self.pos)?;
+                (t != "null").then_some(t)
+            }
+            _ => None,
+        }
+    }
+
+    fn request(&mut self, f: &mut Fields<'a>) -> Option<()> {
+        self.expect(b'{')?;
+        let mut seen = 0u32;
+        self.ws();
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            self.ws();
+            let key = self.plain_string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let bit = match key {
+                "principal" => {
+                    f.principal = Some(if self.peek()? == b'"' {
+                        Some(self.plain_string()?)
+                    } else {
+                        self.anonymous()?;
+                        None
+                    });
+                    1
+                }
+                "action" => {
+                    f.action = Some(self.plain_string()?);
+                    2
+                }
+                "resource" => {
+                    f.resource = Some(self.plain_string()?);
+                    4
+                }
+                "resource_account" => {
+                    if self.b[self.pos..].starts_with(b"null") {
+                        self.pos += 4;
+                    } else {
+                        f.resource_account = Some(self.plain_string()?);
+                    }
+                    8
+                }
+                "context" => {
+                    if self.b[self.pos..].starts_with(b"null") {
+                        self.pos += 4;
+                    } else {
+                        self.context(f)?;
+                    }
+                    16
+                }
+                _ => {
+                    self.raw_value()?;
+                    0
+                }
+            };
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            self.ws();
+            match self.next()? {
+                b',' => {}
+                b'}' => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// `{"type": "Anonymous"}` exactly.
+    fn anonymous(&mut self) -> Option<()> {
+        self.expect(b'{')?;
+        self.ws();
+        (self.plain_string()? == "type").then_some(())?;
+        self.ws();
+        self.expect(b':')?;
+        self.ws();
+        (self.plain_string()? == "Anonymous").then_some(())?;
+        self.ws();
+        self.expect(b'}')
+    }
+
+    fn context(&mut self, f: &mut Fields<'a>) -> Option<()> {
+        self.expect(b'{')?;
+        self.ws();
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            self.ws();
+            let key = self.plain_string()?;
+            if f.context.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                return None;
+            }
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let mut values = Vec::new();
+            if self.peek()? == b'[' {
+                self.pos += 1;
+                self.ws();
+                if self.peek()? == b']' {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.ws();
+                        values.push(self.scalar_text()?);
+                        self.ws();
+                        match self.next()? {
+                            b',' => {}
+                            b']' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+            } else {
+                values.push(self.scalar_text()?);
+            }
+            f.context.push((key, values));
+            self.ws();
+            match self.next()? {
+                b',' => {}
+                b'}' => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_the_common_shape() {
+        let line = r#"{"id": "a#1", "name": "x", "tags": ["t", 1, true, null, {"k": [1.5e3]}],
+          "request": {"principal": "arn:aws:iam::1:user/u", "action": "s3:GetObject", "resource": "*",
+          "resource_account": "1", "context": {"k": "v", "m": ["a", 2, false], "e": []}},
+          "identity_policies": [{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}, {}],
+          "session_policy": null, "permission_boundaries": null,
+          "scp_levels": [[{"a": "b\"c"}], []], "rcp_levels": [], "resource_policy": {"x": [1, {"y": null}]},
+          "vpc_endpoint_policies": null, "expected": "Allow"}"#;
+        let f = scan(line).unwrap();
+        assert_eq!(f.id, Some("\"a#1\""));
+        assert_eq!(f.principal, Some(Some("arn:aws:iam::1:user/u")));
+        assert_eq!(f.context.len(), 3);
+        assert_eq!(f.context[1].1, vec!["a", "2", "false"]);
+        assert_eq!(f.identity.as_ref().unwrap().len(), 2);
+        assert_eq!(f.scp_levels.as_ref().unwrap()[0][0], r#"{"a": "b\"c"}"#);
+        assert!(f.scp_levels.as_ref().unwrap()[1].is_empty());
+        assert_eq!(f.resource_policy, Some(r#"{"x": [1, {"y": null}]}"#));
+        let anon =
+            r#"{"request": {"principal": {"type": "Anonymous"}, "action": "a", "resource": "r"}}"#;
+        assert_eq!(scan(anon).unwrap().principal, Some(None));
+    }
+
+    #[test]
+    fn declines_what_it_does_not_handle() {
+        for line in [
+            r#"{"request": {"principal": "a\u0041", "action": "a", "resource": "r"}}"#,
+            r#"{"id": 1, "id": 2}"#,
+            r#"{"id": 1} x"#,
+            r#"{"id": [1, 2}"#,
+            r#"{"id": tru}"#,
+            r#"{"resource_policy": [1]}"#,
+            r#"{"request": {"context": {"k": {}}}}"#,
+            r#"{"request": {"context": {"k": "a", "K": "b"}}}"#,
+            "{",
+            "",
+            "[]",
+        ] {
+            assert!(scan(line).is_none(), "{line}");
+        }
+    }
+}
