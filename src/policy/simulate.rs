@@ -302,10 +302,10 @@ impl Simulator {
             req.resource_account.map(Cow::into_owned),
             ctx,
         );
-        fn list<'a>(l: Option<Vec<&'a RawValue>>) -> Option<Vec<&'a str>> {
+        fn list(l: Option<Vec<&RawValue>>) -> Option<Vec<&str>> {
             l.map(|v| v.into_iter().map(RawValue::get).collect())
         }
-        fn levels<'a>(l: Option<Vec<Vec<&'a RawValue>>>) -> Option<Vec<Vec<&'a str>>> {
+        fn levels(l: Option<Vec<Vec<&RawValue>>>) -> Option<Vec<Vec<&str>>> {
             l.map(|v| {
                 v.into_iter()
                     .map(|level| level.into_iter().map(RawValue::get).collect())
