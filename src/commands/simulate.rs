@@ -18,8 +18,8 @@ use std::path::Path;
 
 use super::CommandError;
 use crate::cli::{Exit, Io, SimFormat, SimulateArgs};
-use crate::policy::eval::{evaluate, explain};
-use crate::policy::simulate::{Simulator, salvage_id};
+use crate::policy::eval::explain;
+use crate::policy::simulate::{BatchFormat, Simulator, run_batch};
 
 pub fn run(args: &SimulateArgs, io: &mut Io<'_>) -> Result<Exit, CommandError> {
     match (&args.request, &args.batch) {
@@ -75,76 +75,6 @@ fn single(path: &Path, format: SimFormat, io: &mut Io<'_>) -> Result<Exit, Comma
     Ok(Exit::Success)
 }
 
-/// Appends `s` as a JSON string literal.
-fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-        }
-    }
-    out.push(b'"');
-}
-
-/// Decides one batch line and appends its output line.
-fn one_line(sim: &mut Simulator, line: &str, format: SimFormat, out: &mut Vec<u8>) {
-    match sim.load(line) {
-        Ok(loaded) => match format {
-            SimFormat::Json => {
-                out.push(b'{');
-                if let Some(id) = &loaded.id {
-                    out.extend_from_slice(b"\"id\":");
-                    out.extend_from_slice(id.as_bytes());
-                    out.push(b',');
-                }
-                out.extend_from_slice(b"\"decision\":\"");
-                out.extend_from_slice(
-                    evaluate(&loaded.policies, &loaded.request)
-                        .as_str()
-                        .as_bytes(),
-                );
-                out.extend_from_slice(b"\"}\n");
-            }
-            SimFormat::Human => {
-                let e = explain(&loaded.policies, &loaded.request);
-                let id = loaded.id.as_deref().unwrap_or("-");
-                out.extend_from_slice(
-                    format!("{id}: {}: {}\n", e.decision.as_str(), e.explanation.message)
-                        .as_bytes(),
-                );
-            }
-        },
-        Err(e) => match format {
-            SimFormat::Json => {
-                out.push(b'{');
-                if let Some(id) = salvage_id(line) {
-                    out.extend_from_slice(b"\"id\":");
-                    out.extend_from_slice(id.as_bytes());
-                    out.push(b',');
-                }
-                out.extend_from_slice(b"\"error\":");
-                push_json_str(out, &e.message);
-                out.extend_from_slice(b"}\n");
-            }
-            SimFormat::Human => {
-                let id = salvage_id(line).unwrap_or_else(|| "-".into());
-                out.extend_from_slice(format!("{id}: error: {}\n", e.message).as_bytes());
-            }
-        },
-    }
-}
-
 fn threads() -> usize {
     let wanted = std::env::var("LANDFORM_THREADS")
         .ok()
@@ -154,58 +84,22 @@ fn threads() -> usize {
 }
 
 fn batch(path: &Path, format: SimFormat, io: &mut Io<'_>) -> Result<Exit, CommandError> {
-    let text = read(path)?;
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let format = match format {
+        SimFormat::Json => BatchFormat::Json,
+        SimFormat::Human => BatchFormat::Human,
+    };
+    let read_err = |source| CommandError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut w = BufWriter::with_capacity(1 << 16, &mut *io.out);
-    let n = threads();
-    const CHUNK: usize = 4096;
-    if n <= 1 || lines.len() < 2 * CHUNK {
-        let mut sim = Simulator::new();
-        let mut buf = Vec::with_capacity(1 << 16);
-        for line in &lines {
-            one_line(&mut sim, line, format, &mut buf);
-            if buf.len() >= 1 << 15 {
-                w.write_all(&buf)?;
-                buf.clear();
-            }
-        }
-        w.write_all(&buf)?;
-        w.flush()?;
-        return Ok(Exit::Success);
-    }
-    // Several threads: each takes every n-th chunk of lines with its own cache;
-    // chunks are written back in input order.
-    let chunks: Vec<&[&str]> = lines.chunks(CHUNK).collect();
-    let outputs: Vec<Vec<(usize, Vec<u8>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .map(|t| {
-                let chunks = &chunks;
-                s.spawn(move || {
-                    let mut sim = Simulator::new();
-                    let mut done = Vec::new();
-                    for (ci, chunk) in chunks.iter().enumerate().skip(t).step_by(n) {
-                        let mut buf = Vec::with_capacity(chunk.len() * 48);
-                        for line in chunk.iter() {
-                            one_line(&mut sim, line, format, &mut buf);
-                        }
-                        done.push((ci, buf));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    let mut all: Vec<(usize, Vec<u8>)> = outputs.into_iter().flatten().collect();
-    if all.len() != chunks.len() {
-        return Err(CommandError::Input("a worker thread failed".into()));
-    }
-    all.sort_by_key(|(i, _)| *i);
-    for (_, buf) in all {
-        w.write_all(&buf)?;
+    if path.as_os_str() == "-" {
+        let stdin = std::io::stdin();
+        run_batch(stdin.lock(), format, threads(), &mut w)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(read_err)?;
+        let reader = std::io::BufReader::with_capacity(1 << 20, file);
+        run_batch(reader, format, threads(), &mut w)?;
     }
     w.flush()?;
     Ok(Exit::Success)

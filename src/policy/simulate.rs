@@ -16,7 +16,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::eval::{CompiledPolicy, Context, Level, PolicyRef, PolicySet, Principal, Request};
+use super::eval::{
+    CompiledPolicy, Context, Level, PolicyRef, PolicySet, Principal, Request, evaluate, explain,
+};
 use super::json;
 use super::parse::policy_from_tree;
 use super::scan;
@@ -581,6 +583,217 @@ fn validate(v: &serde_json::Value) -> Option<String> {
         }
     }
     None
+}
+
+/// Output of [`run_batch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchFormat {
+    /// `{"id": …, "decision": …}` or `{"id": …, "error": …}` per line.
+    Json,
+    /// `id: decision: explanation` per line.
+    Human,
+}
+
+/// Appends `s` as a JSON string literal.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            c if (c as u32) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+/// Decides one batch line and appends its output line.
+fn batch_line(sim: &mut Simulator, line: &str, format: BatchFormat, out: &mut Vec<u8>) {
+    match sim.load(line) {
+        Ok(loaded) => match format {
+            BatchFormat::Json => {
+                out.push(b'{');
+                if let Some(id) = &loaded.id {
+                    out.extend_from_slice(b"\"id\":");
+                    out.extend_from_slice(id.as_bytes());
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"\"decision\":\"");
+                out.extend_from_slice(
+                    evaluate(&loaded.policies, &loaded.request)
+                        .as_str()
+                        .as_bytes(),
+                );
+                out.extend_from_slice(b"\"}\n");
+            }
+            BatchFormat::Human => {
+                let e = explain(&loaded.policies, &loaded.request);
+                let id = loaded.id.as_deref().unwrap_or("-");
+                out.extend_from_slice(
+                    format!("{id}: {}: {}\n", e.decision.as_str(), e.explanation.message)
+                        .as_bytes(),
+                );
+            }
+        },
+        Err(e) => match format {
+            BatchFormat::Json => {
+                out.push(b'{');
+                if let Some(id) = salvage_id(line) {
+                    out.extend_from_slice(b"\"id\":");
+                    out.extend_from_slice(id.as_bytes());
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"\"error\":");
+                push_json_str(out, &e.message);
+                out.extend_from_slice(b"}\n");
+            }
+            BatchFormat::Human => {
+                let id = salvage_id(line).unwrap_or_else(|| "-".into());
+                out.extend_from_slice(format!("{id}: error: {}\n", e.message).as_bytes());
+            }
+        },
+    }
+}
+
+/// Decides one raw input line (bytes, possibly not UTF-8) into `out`.
+fn batch_bytes(sim: &mut Simulator, line: &[u8], format: BatchFormat, out: &mut Vec<u8>) {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    match std::str::from_utf8(line) {
+        Ok(text) => batch_line(sim, text, format, out),
+        Err(_) => match format {
+            BatchFormat::Json => {
+                out.extend_from_slice(b"{\"error\":\"the line is not valid UTF-8\"}\n")
+            }
+            BatchFormat::Human => out.extend_from_slice(b"-: error: the line is not valid UTF-8\n"),
+        },
+    }
+}
+
+/// Reads up to `max` lines (or about 2 MB) into `buf`; returns the number read.
+fn read_block(
+    input: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < max && buf.len() < 2 << 20 {
+        if input.read_until(b'\n', buf)? == 0 {
+            break;
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Decides every line of a JSON-lines batch read from `input` (blank lines
+/// are skipped) and writes one output line per request, in input order.
+/// Input is streamed in blocks. With `threads > 1`, blocks are decided on
+/// that many worker threads, each with its own policy cache, while this
+/// thread reads and writes.
+pub fn run_batch(
+    mut input: impl std::io::BufRead,
+    format: BatchFormat,
+    threads: usize,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    const BLOCK: usize = 2048;
+    let n = threads.max(1);
+    let mut block = Vec::with_capacity(2 << 20);
+    if n == 1 {
+        let mut sim = Simulator::new();
+        let mut buf = Vec::with_capacity(1 << 16);
+        loop {
+            block.clear();
+            if read_block(&mut input, &mut block, BLOCK)? == 0 {
+                break;
+            }
+            for line in block.split_inclusive(|&b| b == b'\n') {
+                batch_bytes(&mut sim, line, format, &mut buf);
+            }
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+        return Ok(());
+    }
+    use std::collections::BTreeMap;
+    use std::sync::mpsc;
+    use std::sync::{Arc as SArc, Mutex};
+    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(2 * n);
+    let job_rx = SArc::new(Mutex::new(job_rx));
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<u8>)>();
+    std::thread::scope(|s| -> std::io::Result<()> {
+        for _ in 0..n {
+            let job_rx = SArc::clone(&job_rx);
+            let done_tx = done_tx.clone();
+            s.spawn(move || {
+                let mut sim = Simulator::new();
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, block)) = job else { return };
+                    let mut buf = Vec::with_capacity(block.len() / 8);
+                    for line in block.split_inclusive(|&b| b == b'\n') {
+                        batch_bytes(&mut sim, line, format, &mut buf);
+                    }
+                    if done_tx.send((seq, buf)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut pending: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        let mut next_out = 0usize;
+        let mut flush = |pending: &mut BTreeMap<usize, Vec<u8>>,
+                         out: &mut dyn std::io::Write|
+         -> std::io::Result<()> {
+            while let Some(buf) = pending.remove(&next_out) {
+                out.write_all(&buf)?;
+                next_out += 1;
+            }
+            Ok(())
+        };
+        let mut seq = 0usize;
+        loop {
+            let mut block = Vec::with_capacity(2 << 20);
+            if read_block(&mut input, &mut block, BLOCK)? == 0 {
+                break;
+            }
+            if job_tx.send((seq, block)).is_err() {
+                return Err(std::io::Error::other("a batch worker thread failed"));
+            }
+            seq += 1;
+            while let Ok((i, buf)) = done_rx.try_recv() {
+                pending.insert(i, buf);
+            }
+            flush(&mut pending, out)?;
+        }
+        drop(job_tx);
+        for (i, buf) in done_rx.iter() {
+            pending.insert(i, buf);
+            flush(&mut pending, out)?;
+        }
+        flush(&mut pending, out)?;
+        if !pending.is_empty() || next_out != seq {
+            return Err(std::io::Error::other("a batch worker thread failed"));
+        }
+        Ok(())
+    })
 }
 
 /// The `id` of a line that could not be decoded, if it can be found (raw JSON).

@@ -103,6 +103,79 @@ pub struct CompiledPolicy {
     /// The document's `Id`, if any (used as its label when none is given).
     pub id: Option<String>,
     statements: Vec<CStatement>,
+    index: ActionIndex,
+}
+
+/// Which statements can apply to an action of a given service: statements
+/// whose action patterns all name a literal service are filed under it;
+/// the others (`*`, `*:Get*`, `NotAction`) apply to every service. Skipping
+/// the rest is what makes large policies cheap.
+#[derive(Debug, Clone, Default)]
+struct ActionIndex {
+    /// Lowercase service prefix → statement indices (ascending), including `any`.
+    buckets: Box<[(Box<str>, Box<[u32]>)]>,
+    /// Statements that may apply to any service.
+    any: Box<[u32]>,
+}
+
+impl ActionIndex {
+    fn build(statements: &[CStatement]) -> Self {
+        let mut buckets: Vec<(Box<str>, Vec<u32>)> = Vec::new();
+        let mut any = Vec::new();
+        for (i, st) in statements.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            let services: Option<Vec<String>> = if st.actions.negated {
+                None
+            } else {
+                st.actions
+                    .patterns
+                    .iter()
+                    .map(|p| {
+                        let text = p.as_str();
+                        let svc = text.split(':').next().unwrap_or(text);
+                        (!svc.contains(['*', '?'])).then(|| svc.to_ascii_lowercase())
+                    })
+                    .collect()
+            };
+            match services {
+                None => any.push(i),
+                Some(list) => {
+                    for svc in list {
+                        match buckets.iter_mut().find(|(k, _)| **k == *svc) {
+                            Some((_, v)) => {
+                                if v.last() != Some(&i) {
+                                    v.push(i);
+                                }
+                            }
+                            None => buckets.push((svc.into_boxed_str(), vec![i])),
+                        }
+                    }
+                }
+            }
+        }
+        let buckets = buckets
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.extend_from_slice(&any);
+                v.sort_unstable();
+                v.dedup();
+                (k, v.into_boxed_slice())
+            })
+            .collect();
+        ActionIndex {
+            buckets,
+            any: any.into_boxed_slice(),
+        }
+    }
+
+    /// The statements that may apply to `action`, in document order.
+    fn candidates(&self, action: &str) -> &[u32] {
+        let svc = action.split(':').next().unwrap_or(action);
+        self.buckets
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(svc))
+            .map_or(&self.any, |(_, v)| v)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -138,13 +211,15 @@ impl CompiledPolicy {
     /// 2012-10-17 documents.
     pub fn compile(policy: &Policy) -> Self {
         let variables = policy.effective_version() == Version::V2012_10_17;
+        let statements: Vec<CStatement> = policy
+            .statements
+            .iter()
+            .map(|s| compile_statement(s, variables))
+            .collect();
         CompiledPolicy {
             id: policy.id.as_ref().map(|i| i.value.clone()),
-            statements: policy
-                .statements
-                .iter()
-                .map(|s| compile_statement(s, variables))
-                .collect(),
+            index: ActionIndex::build(&statements),
+            statements,
         }
     }
 
@@ -458,11 +533,13 @@ impl Eval<'_> {
 
     fn scan(&self, policy: &CompiledPolicy, mode: PrincipalMode) -> Scan {
         let mut out = Scan::default();
-        for (i, st) in policy.statements.iter().enumerate() {
+        for &i in policy.index.candidates(&self.req.action) {
+            let Some(st) = policy.statements.get(i as usize) else {
+                continue;
+            };
             let Some(via) = self.statement(st, mode) else {
                 continue;
             };
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
             match st.effect {
                 Effect::Deny => {
                     out.deny = Some(i);
@@ -797,6 +874,24 @@ mod tests {
                 missing: PolicyType::IdentityBased
             }
         );
+    }
+
+    #[test]
+    fn action_index_files_statements_by_service() {
+        let p = CompiledPolicy::compile(
+            &parse_policy(
+                r#"{"Statement":[
+                {"Effect":"Allow","Action":"s3:Get*","Resource":"*"},
+                {"Effect":"Allow","Action":["ec2:*","S3:Put*"],"Resource":"*"},
+                {"Effect":"Allow","Action":"*","Resource":"*"},
+                {"Effect":"Allow","NotAction":"iam:*","Resource":"*"},
+                {"Effect":"Allow","Action":"s?:x","Resource":"*"}]}"#,
+            )
+            .unwrap(),
+        );
+        assert_eq!(p.index.candidates("s3:GetObject"), &[0, 1, 2, 3, 4]);
+        assert_eq!(p.index.candidates("EC2:RunInstances"), &[1, 2, 3, 4]);
+        assert_eq!(p.index.candidates("kms:Decrypt"), &[2, 3, 4]);
     }
 
     #[test]
