@@ -110,10 +110,13 @@ pub struct CompiledPolicy {
 /// whose action patterns all name a literal service are filed under it;
 /// the others (`*`, `*:Get*`, `NotAction`) apply to every service. Skipping
 /// the rest is what makes large policies cheap.
+/// One service's statements.
+type Bucket = (Box<str>, Box<[u32]>);
+
 #[derive(Debug, Clone, Default)]
 struct ActionIndex {
     /// Lowercase service prefix → statement indices (ascending), including `any`.
-    buckets: Box<[(Box<str>, Box<[u32]>)]>,
+    buckets: Box<[Bucket]>,
     /// Statements that may apply to any service.
     any: Box<[u32]>,
 }
