@@ -5,6 +5,7 @@
 pub mod ast;
 pub mod condition;
 pub mod eval;
+pub mod fxhash;
 pub mod json;
 pub mod lint;
 pub mod parse;

@@ -13,6 +13,9 @@
 //! `prefix*`, `*suffix`) take fast paths.
 
 use std::collections::{HashSet, VecDeque};
+use std::hash::BuildHasherDefault;
+
+use super::fxhash::FxHasher;
 
 /// Where a pattern's variables get their values (the request context).
 pub trait VarSource {
@@ -491,7 +494,7 @@ fn syms_contain(a: &[Sym], b: &[Sym]) -> bool {
         k += 1;
         start[k] = true;
     }
-    let mut seen: HashSet<(usize, Vec<bool>)> = HashSet::new();
+    let mut seen: HashSet<(usize, Vec<bool>), BuildHasherDefault<FxHasher>> = HashSet::default();
     let mut queue = VecDeque::from([(0usize, start)]);
     while let Some((j, set)) = queue.pop_front() {
         if seen.len() > LIMIT {

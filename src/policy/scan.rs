@@ -29,6 +29,55 @@ pub struct Fields<'a> {
     pub vpc_endpoint: Option<Vec<&'a str>>,
 }
 
+const C_OTHER: u8 = 0;
+const C_QUOTE: u8 = 1;
+const C_ESCAPE: u8 = 2;
+const C_CONTROL: u8 = 3;
+const C_OPEN: u8 = 4;
+const C_CLOSE: u8 = 5;
+const C_WS: u8 = 6;
+const C_PUNCT: u8 = 7;
+const C_SCALAR: u8 = 8;
+
+/// Byte classes for [`Scanner::raw_value`].
+static CLASS: [u8; 256] = {
+    let mut t = [C_OTHER; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = C_CONTROL;
+        i += 1;
+    }
+    t[b'"' as usize] = C_QUOTE;
+    t[b'\\' as usize] = C_ESCAPE;
+    t[b'{' as usize] = C_OPEN;
+    t[b'[' as usize] = C_OPEN;
+    t[b'}' as usize] = C_CLOSE;
+    t[b']' as usize] = C_CLOSE;
+    t[b' ' as usize] = C_WS;
+    t[b'\t' as usize] = C_WS;
+    t[b'\n' as usize] = C_WS;
+    t[b'\r' as usize] = C_WS;
+    t[b',' as usize] = C_PUNCT;
+    t[b':' as usize] = C_PUNCT;
+    let scalar = b"0123456789+-.eEtrufalsn";
+    let mut k = 0;
+    while k < scalar.len() {
+        t[scalar[k] as usize] = C_SCALAR;
+        k += 1;
+    }
+    t
+};
+
+/// `true`, `false`, `null` or a number (loosely: digits, sign, point, exponent).
+fn valid_scalar(t: &[u8]) -> bool {
+    match t.first() {
+        Some(b'-' | b'0'..=b'9') => t
+            .iter()
+            .all(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')),
+        _ => t == b"true" || t == b"false" || t == b"null",
+    }
+}
+
 struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
@@ -152,21 +201,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Skips a string (escapes allowed) starting at the opening quote.
-    fn skip_string(&mut self) -> Option<()> {
-        self.expect(b'"')?;
-        loop {
-            match self.next()? {
-                b'"' => return Some(()),
-                b'\\' => {
-                    self.next()?;
-                }
-                c if c < 0x20 => return None,
-                _ => {}
-            }
-        }
-    }
-
     fn skip_scalar(&mut self) -> Option<()> {
         let start = self.pos;
         match self.peek()? {
@@ -189,46 +223,78 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Skips any value; returns its raw text.
+    /// Skips any value; returns its raw text. A tight byte loop: strings
+    /// are skipped whole, brackets must pair up, and outside strings only
+    /// the bytes JSON allows there may appear (literals and numbers are
+    /// checked loosely; policy texts are validated when first compiled).
     fn raw_value(&mut self) -> Option<&'a str> {
         let start = self.pos;
+        let b = self.b;
+        let mut i = self.pos;
         let mut stack = [0u8; 64];
         let mut depth = 0usize;
-        loop {
-            self.ws();
-            match self.peek()? {
-                b'"' => self.skip_string()?,
-                c @ (b'{' | b'[') => {
+        while i < b.len() {
+            let c = b[i];
+            match CLASS[c as usize] {
+                C_QUOTE => {
+                    i += 1;
+                    loop {
+                        let c = *b.get(i)?;
+                        i += 1;
+                        match CLASS[c as usize] {
+                            C_QUOTE => break,
+                            C_ESCAPE => i += 1,
+                            C_CONTROL => return None,
+                            _ => {}
+                        }
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                C_OPEN => {
                     if depth == stack.len() {
                         return None;
                     }
                     stack[depth] = if c == b'{' { b'}' } else { b']' };
                     depth += 1;
-                    self.pos += 1;
-                    self.ws();
-                    if self.peek()? == stack[depth - 1] {
-                        self.pos += 1;
-                        depth -= 1;
-                    } else {
-                        continue;
+                    i += 1;
+                }
+                C_CLOSE => {
+                    if depth == 0 || stack[depth - 1] != c {
+                        return None;
+                    }
+                    depth -= 1;
+                    i += 1;
+                    if depth == 0 {
+                        break;
                     }
                 }
-                _ => self.skip_scalar()?,
-            }
-            // after a value: `:` (object key), `,`, or closers
-            loop {
-                if depth == 0 {
-                    return self.text.get(start..self.pos);
+                C_WS | C_PUNCT if depth > 0 => i += 1,
+                C_SCALAR => {
+                    let run = i;
+                    while i < b.len() && CLASS[b[i] as usize] == C_SCALAR {
+                        i += 1;
+                    }
+                    if !valid_scalar(&b[run..i]) {
+                        return None;
+                    }
+                    if depth == 0 {
+                        break;
+                    }
                 }
-                self.ws();
-                match self.next()? {
-                    b':' if stack[depth - 1] == b'}' => break,
-                    b',' => break,
-                    c if c == stack[depth - 1] => depth -= 1,
-                    _ => return None,
-                }
+                _ => return None,
             }
         }
+        if depth != 0 {
+            return None;
+        }
+        let text = self.text.get(start..i)?;
+        if text.is_empty() {
+            return None;
+        }
+        self.pos = i;
+        Some(text)
     }
 
     /// `null` or a policy document (raw text).

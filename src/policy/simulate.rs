@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -19,6 +19,7 @@ use serde_json::value::RawValue;
 use super::eval::{
     CompiledPolicy, Context, Level, PolicyRef, PolicySet, Principal, Request, evaluate, explain,
 };
+use super::fxhash::FxHasher;
 use super::json;
 use super::parse::policy_from_tree;
 use super::scan;
@@ -50,32 +51,6 @@ pub struct Loaded {
     pub id: Option<String>,
     pub request: Request,
     pub policies: PolicySet,
-}
-
-/// FxHash: a fast non-cryptographic hash for the policy cache (keys are
-/// policy texts from the caller's own input).
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
@@ -682,20 +657,39 @@ fn batch_bytes(sim: &mut Simulator, line: &[u8], format: BatchFormat, out: &mut 
     }
 }
 
-/// Reads up to `max` lines (or about 2 MB) into `buf`; returns the number read.
+/// A block of input lines: the bytes and where each line ends.
+#[derive(Default)]
+struct Block {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Block {
+    fn lines(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let line = &self.bytes[start..end];
+            start = end;
+            line
+        })
+    }
+}
+
+/// Reads up to `max` lines (or about 2 MB) into `block`; returns the number read.
 fn read_block(
     input: &mut impl std::io::BufRead,
-    buf: &mut Vec<u8>,
+    block: &mut Block,
     max: usize,
 ) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < max && buf.len() < 2 << 20 {
-        if input.read_until(b'\n', buf)? == 0 {
+    block.bytes.clear();
+    block.ends.clear();
+    while block.ends.len() < max && block.bytes.len() < 2 << 20 {
+        if input.read_until(b'\n', &mut block.bytes)? == 0 {
             break;
         }
-        n += 1;
+        block.ends.push(block.bytes.len());
     }
-    Ok(n)
+    Ok(block.ends.len())
 }
 
 /// Decides every line of a JSON-lines batch read from `input` (blank lines
@@ -711,16 +705,15 @@ pub fn run_batch(
 ) -> std::io::Result<()> {
     const BLOCK: usize = 2048;
     let n = threads.max(1);
-    let mut block = Vec::with_capacity(2 << 20);
     if n == 1 {
+        let mut block = Block::default();
         let mut sim = Simulator::new();
         let mut buf = Vec::with_capacity(1 << 16);
         loop {
-            block.clear();
             if read_block(&mut input, &mut block, BLOCK)? == 0 {
                 break;
             }
-            for line in block.split_inclusive(|&b| b == b'\n') {
+            for line in block.lines() {
                 batch_bytes(&mut sim, line, format, &mut buf);
             }
             out.write_all(&buf)?;
@@ -731,7 +724,7 @@ pub fn run_batch(
     use std::collections::BTreeMap;
     use std::sync::mpsc;
     use std::sync::{Arc as SArc, Mutex};
-    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(2 * n);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Block)>(2 * n);
     let job_rx = SArc::new(Mutex::new(job_rx));
     let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<u8>)>();
     std::thread::scope(|s| -> std::io::Result<()> {
@@ -746,8 +739,8 @@ pub fn run_batch(
                         Err(_) => return,
                     };
                     let Ok((seq, block)) = job else { return };
-                    let mut buf = Vec::with_capacity(block.len() / 8);
-                    for line in block.split_inclusive(|&b| b == b'\n') {
+                    let mut buf = Vec::with_capacity(block.bytes.len() / 8);
+                    for line in block.lines() {
                         batch_bytes(&mut sim, line, format, &mut buf);
                     }
                     if done_tx.send((seq, buf)).is_err() {
@@ -770,7 +763,7 @@ pub fn run_batch(
         };
         let mut seq = 0usize;
         loop {
-            let mut block = Vec::with_capacity(2 << 20);
+            let mut block = Block::default();
             if read_block(&mut input, &mut block, BLOCK)? == 0 {
                 break;
             }
