@@ -15,61 +15,7 @@
 //! - `sts:GetCallerIdentity` needs no permission and cannot be denied.
 //! - Resource control policies only govern the services that support them.
 
-/// Bridge to the AWS catalogue (`crate::catalog`). Until the generated
-/// catalogue lands on this branch, a small built-in table stands in for it.
-mod catalog {
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum AccessLevel {
-        List,
-        Read,
-        Write,
-    }
-
-    const WILDCARD_ONLY: [&str; 6] = [
-        "s3:listallmybuckets",
-        "kms:listkeys",
-        "kms:listaliases",
-        "kms:createkey",
-        "ec2:describeinstances",
-        "sts:getcalleridentity",
-    ];
-
-    const RCP_SERVICES: [&str; 10] = [
-        "s3",
-        "sts",
-        "kms",
-        "sqs",
-        "secretsmanager",
-        "cognito-identity",
-        "ecr",
-        "aoss",
-        "logs",
-        "dynamodb",
-    ];
-
-    pub fn wildcard_only(action: &str) -> Option<bool> {
-        let lower = action.to_ascii_lowercase();
-        Some(WILDCARD_ONLY.contains(&lower.as_str()))
-    }
-
-    pub fn rcp_supported(service: &str) -> bool {
-        RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
-    }
-
-    pub fn access_level(action: &str) -> Option<AccessLevel> {
-        let name = action.split_once(':')?.1;
-        if name.starts_with("List") {
-            Some(AccessLevel::List)
-        } else if ["Get", "Describe", "Generate", "Simulate"]
-            .iter()
-            .any(|p| name.starts_with(p))
-        {
-            Some(AccessLevel::Read)
-        } else {
-            Some(AccessLevel::Write)
-        }
-    }
-}
+use crate::catalog::{self, AccessLevel};
 
 /// Access level of an action (from the AWS catalogue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,21 +86,31 @@ pub fn action_facts(action: &str, resource: &str) -> ActionFacts {
     }
 }
 
-/// Whether the action supports only `Resource: "*"`.
+/// The action's catalogue entry, if the catalogue knows it.
+fn info(action: &str) -> Option<catalog::ActionInfo<'static>> {
+    let c = catalog::catalog();
+    c.action_by_id(c.action(action)?)
+}
+
+/// Whether the action supports only `Resource: "*"` (it lists no resource
+/// types in the catalogue). Unknown actions are treated as supporting
+/// resources.
 fn is_wildcard_only(action: &str) -> bool {
-    catalog::wildcard_only(action).unwrap_or(false)
+    info(action).is_some_and(|a| a.resource_types.is_empty())
 }
 
 fn catalog_rcp_supported(service: &str) -> bool {
-    catalog::rcp_supported(service)
+    catalog::catalog().rcp_supported(service)
 }
 
 /// The action's access level; `Unknown` for actions the catalogue lacks.
 pub fn access_level(action: &str) -> Access {
-    match catalog::access_level(action) {
-        Some(catalog::AccessLevel::Read) => Access::Read,
-        Some(catalog::AccessLevel::List) => Access::List,
-        Some(_) => Access::Change,
+    match info(action).map(|a| a.access_level) {
+        Some(AccessLevel::Read) => Access::Read,
+        Some(AccessLevel::List) => Access::List,
+        Some(AccessLevel::Write | AccessLevel::PermissionsManagement | AccessLevel::Tagging) => {
+            Access::Change
+        }
         None => Access::Unknown,
     }
 }
@@ -176,5 +132,14 @@ mod tests {
         let f = action_facts("iam:GetPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess");
         assert!(!f.aws_owned_change);
         assert!(action_facts("sts:getcalleridentity", "*").always_allowed);
+        // from the catalogue
+        assert!(action_facts("s3:ListAllMyBuckets", "*").wildcard_only);
+        assert!(action_facts("ec2:DescribeInstances", "*").wildcard_only);
+        assert!(!action_facts("s3:GetObject", "*").wildcard_only);
+        assert!(action_facts("s3:GetObject", "*").rcp_service);
+        assert!(!action_facts("ec2:RunInstances", "*").rcp_service);
+        assert_eq!(access_level("iam:TagPolicy"), Access::Change);
+        assert_eq!(access_level("iam:ListPolicyTags"), Access::List);
+        assert_eq!(access_level("nosuch:Thing"), Access::Unknown);
     }
 }
