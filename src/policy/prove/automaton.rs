@@ -97,60 +97,65 @@ impl<'a> Query<'a> {
     }
 }
 
-struct Product<'a> {
-    /// Every pattern (positive groups first, then negatives), with its offset
-    /// in the global position space.
-    pats: Vec<(&'a Pattern, usize)>,
-    /// For each positive group, the indexes of its patterns in `pats`.
-    groups: Vec<Vec<usize>>,
-    /// Indexes of negative patterns in `pats`.
-    negs: Vec<usize>,
+/// The product automaton, bit-parallel: every pattern's positions live in
+/// one bitset; a step on character `c` is `closure((S & adv[c]) << 1 | S & stay[c])`
+/// (the "shift-and" technique), and star runs are single tokens, so the
+/// closure is one more shift.
+struct Product {
     words: usize,
     alphabet: Vec<char>,
+    /// Per alphabet character: positions whose token consumes it and moves on.
+    adv: Vec<Vec<u64>>,
+    /// Per alphabet character: star positions that consume it and stay.
+    stay: Vec<Vec<u64>>,
+    /// Positions holding a star (closure: a star may match nothing).
+    stars: Vec<u64>,
+    /// Start positions of every pattern.
+    start: Vec<u64>,
+    /// Per positive group: all its positions, and its accepting positions.
+    group_alive: Vec<Vec<u64>>,
+    group_accept: Vec<Vec<u64>>,
+    /// Accepting positions of the negatives, and positions from which a
+    /// negative accepts every continuation (inside its trailing `*`).
+    neg_accept: Vec<u64>,
+    neg_universal: Vec<u64>,
 }
 
-impl<'a> Product<'a> {
-    fn new(groups: &[&Vec<&'a Pattern>], negative: &[&'a Pattern]) -> Self {
-        let mut pats = Vec::new();
-        let mut offset = 0;
-        let mut gidx = Vec::new();
-        for g in groups {
-            let mut idx = Vec::new();
-            for p in g.iter() {
-                idx.push(pats.len());
-                pats.push((*p, offset));
-                offset += p.toks.len() + 1;
-            }
-            gidx.push(idx);
-        }
-        let mut negs = Vec::new();
-        for p in negative {
-            negs.push(pats.len());
-            pats.push((*p, offset));
-            offset += p.toks.len() + 1;
-        }
+fn set(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+fn meets(a: &[u64], b: &[u64]) -> bool {
+    a.iter().zip(b).any(|(x, y)| x & y != 0)
+}
+
+impl Product {
+    fn new(groups: &[&Vec<&Pattern>], negative: &[&Pattern]) -> Self {
         // characters as written first (so witnesses keep the patterns' case),
         // then their case variants, `:` and one stand-in for all others
+        let all: Vec<&Pattern> = groups
+            .iter()
+            .flat_map(|g| g.iter().copied())
+            .chain(negative.iter().copied())
+            .collect();
         let mut alphabet: Vec<char> = Vec::new();
         let add = |c: char, alphabet: &mut Vec<char>| {
             if !alphabet.contains(&c) {
                 alphabet.push(c);
             }
         };
-        for (p, _) in &pats {
+        for p in &all {
             for t in &p.toks {
                 if let Tok::Lit(c) = t {
                     add(*c, &mut alphabet);
                 }
             }
         }
-        for (p, _) in &pats {
-            if p.ci {
-                for t in &p.toks {
-                    if let Tok::Lit(c) = t {
-                        add(c.to_ascii_lowercase(), &mut alphabet);
-                        add(c.to_ascii_uppercase(), &mut alphabet);
-                    }
+        for p in all.iter().filter(|p| p.ci) {
+            for t in &p.toks {
+                if let Tok::Lit(c) = t {
+                    add(c.to_ascii_lowercase(), &mut alphabet);
+                    add(c.to_ascii_uppercase(), &mut alphabet);
                 }
             }
         }
@@ -162,99 +167,109 @@ impl<'a> Product<'a> {
         {
             alphabet.push(other);
         }
-        Product {
-            pats,
-            groups: gidx,
-            negs,
-            words: offset.div_ceil(64).max(1),
+        let total: usize = all.iter().map(|p| p.toks.len() + 1).sum();
+        let words = total.div_ceil(64).max(1);
+        let zero = vec![0u64; words];
+        let mut pr = Product {
+            words,
+            adv: vec![zero.clone(); alphabet.len()],
+            stay: vec![zero.clone(); alphabet.len()],
+            stars: zero.clone(),
+            start: zero.clone(),
+            group_alive: vec![zero.clone(); groups.len()],
+            group_accept: vec![zero.clone(); groups.len()],
+            neg_accept: zero.clone(),
+            neg_universal: zero,
             alphabet,
-        }
-    }
-
-    fn set(bits: &mut [u64], i: usize) {
-        bits[i / 64] |= 1 << (i % 64);
-    }
-
-    fn get(bits: &[u64], i: usize) -> bool {
-        bits[i / 64] & (1 << (i % 64)) != 0
-    }
-
-    fn closure(toks: &[Tok], off: usize, bits: &mut [u64], mut i: usize) {
-        loop {
-            Self::set(bits, off + i);
-            if i < toks.len() && matches!(toks[i], Tok::Star | Tok::StarSeg(_)) {
-                i += 1;
-            } else {
-                return;
+        };
+        let mut offset = 0;
+        let mut place = |pr: &mut Product, p: &Pattern, group: Option<usize>| {
+            let n = p.toks.len();
+            set(&mut pr.start, offset);
+            for (i, t) in p.toks.iter().enumerate() {
+                let at = offset + i;
+                let star = matches!(t, Tok::Star | Tok::StarSeg(_));
+                if star {
+                    set(&mut pr.stars, at);
+                }
+                for (ci, &c) in pr.alphabet.iter().enumerate() {
+                    if t.accepts(c, p.ci) {
+                        if star {
+                            set(&mut pr.stay[ci], at);
+                        } else {
+                            set(&mut pr.adv[ci], at);
+                        }
+                    }
+                }
             }
+            match group {
+                Some(g) => {
+                    for i in 0..=n {
+                        set(&mut pr.group_alive[g], offset + i);
+                    }
+                    set(&mut pr.group_accept[g], offset + n);
+                }
+                None => {
+                    set(&mut pr.neg_accept, offset + n);
+                    let mut k = n;
+                    while k > 0 && p.toks[k - 1] == Tok::Star {
+                        k -= 1;
+                    }
+                    for i in k..n {
+                        set(&mut pr.neg_universal, offset + i);
+                    }
+                }
+            }
+            offset += n + 1;
+        };
+        for (g, group) in groups.iter().enumerate() {
+            for p in group.iter() {
+                place(&mut pr, p, Some(g));
+            }
+        }
+        for p in negative {
+            place(&mut pr, p, None);
+        }
+        pr
+    }
+
+    /// Adds, for every star position set, the position after it.
+    fn closure(&self, bits: &mut [u64]) {
+        let mut carry = 0u64;
+        for w in 0..self.words {
+            let s = bits[w] & self.stars[w];
+            let shifted = (s << 1) | carry;
+            carry = s >> 63;
+            bits[w] |= shifted;
         }
     }
 
     fn initial(&self) -> Vec<u64> {
-        let mut bits = vec![0u64; self.words];
-        for (p, off) in &self.pats {
-            Self::closure(&p.toks, *off, &mut bits, 0);
-        }
+        let mut bits = self.start.clone();
+        self.closure(&mut bits);
         bits
     }
 
-    fn step(&self, from: &[u64], c: char) -> Vec<u64> {
+    fn step(&self, from: &[u64], ci: usize) -> Vec<u64> {
+        let adv = &self.adv[ci];
+        let stay = &self.stay[ci];
         let mut bits = vec![0u64; self.words];
-        for (p, off) in &self.pats {
-            let n = p.toks.len();
-            for i in 0..n {
-                if !Self::get(from, off + i) {
-                    continue;
-                }
-                let t = p.toks[i];
-                if !t.accepts(c, p.ci) {
-                    continue;
-                }
-                match t {
-                    Tok::Star | Tok::StarSeg(_) => Self::closure(&p.toks, *off, &mut bits, i),
-                    _ => Self::closure(&p.toks, *off, &mut bits, i + 1),
-                }
-            }
+        let mut carry = 0u64;
+        for w in 0..self.words {
+            let a = from[w] & adv[w];
+            bits[w] = (a << 1) | carry | (from[w] & stay[w]);
+            carry = a >> 63;
         }
+        self.closure(&mut bits);
         bits
-    }
-
-    fn accepting(&self, bits: &[u64], i: usize) -> bool {
-        let (p, off) = self.pats[i];
-        Self::get(bits, off + p.toks.len())
-    }
-
-    /// Whether pattern `i` still has a live position.
-    fn alive(&self, bits: &[u64], i: usize) -> bool {
-        let (p, off) = self.pats[i];
-        (0..=p.toks.len()).any(|k| Self::get(bits, off + k))
-    }
-
-    /// Whether pattern `i` accepts every continuation from here (it is at
-    /// or before a trailing run of free `*`).
-    fn universal_from_here(&self, bits: &[u64], i: usize) -> bool {
-        let (p, off) = self.pats[i];
-        let n = p.toks.len();
-        let mut k = n;
-        while k > 0 && p.toks[k - 1] == Tok::Star {
-            k -= 1;
-        }
-        // positions k..n are all `*` (or the end); being at any of them is universal
-        k < n && (k..n).any(|j| Self::get(bits, off + j))
     }
 
     fn is_accepting(&self, bits: &[u64]) -> bool {
-        self.groups
-            .iter()
-            .all(|g| g.iter().any(|&i| self.accepting(bits, i)))
-            && !self.negs.iter().any(|&i| self.accepting(bits, i))
+        self.group_accept.iter().all(|g| meets(bits, g)) && !meets(bits, &self.neg_accept)
     }
 
     fn is_dead(&self, bits: &[u64]) -> bool {
-        self.groups
-            .iter()
-            .any(|g| !g.iter().any(|&i| self.alive(bits, i)))
-            || self.negs.iter().any(|&i| self.universal_from_here(bits, i))
+        self.group_alive.iter().any(|g| !meets(bits, g)) || meets(bits, &self.neg_universal)
     }
 
     fn search(&self, limit: usize) -> Answer {
@@ -263,18 +278,18 @@ impl<'a> Product<'a> {
             return Answer::Unsat;
         }
         let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
-        // (state, parent index, char)
-        let mut nodes: Vec<(Vec<u64>, usize, char)> = Vec::new();
+        // (state, parent index, alphabet index)
+        let mut nodes: Vec<(Vec<u64>, usize, usize)> = Vec::new();
         let mut queue = VecDeque::new();
         seen.insert(start.clone(), 0);
-        nodes.push((start, usize::MAX, '\0'));
+        nodes.push((start, usize::MAX, 0));
         queue.push_back(0usize);
         while let Some(n) = queue.pop_front() {
             if self.is_accepting(&nodes[n].0) {
                 return Answer::Sat(self.path(&nodes, n));
             }
-            for &c in &self.alphabet {
-                let next = self.step(&nodes[n].0, c);
+            for ci in 0..self.alphabet.len() {
+                let next = self.step(&nodes[n].0, ci);
                 if seen.contains_key(&next) || self.is_dead(&next) {
                     continue;
                 }
@@ -283,17 +298,17 @@ impl<'a> Product<'a> {
                 }
                 let idx = nodes.len();
                 seen.insert(next.clone(), idx);
-                nodes.push((next, n, c));
+                nodes.push((next, n, ci));
                 queue.push_back(idx);
             }
         }
         Answer::Unsat
     }
 
-    fn path(&self, nodes: &[(Vec<u64>, usize, char)], mut n: usize) -> String {
+    fn path(&self, nodes: &[(Vec<u64>, usize, usize)], mut n: usize) -> String {
         let mut chars = Vec::new();
         while nodes[n].1 != usize::MAX {
-            chars.push(nodes[n].2);
+            chars.push(self.alphabet[nodes[n].2]);
             n = nodes[n].1;
         }
         chars.iter().rev().collect()

@@ -167,11 +167,21 @@ fn allowed_by(
 
 /// Decides whether `candidate` allows any request that `existing` does not.
 pub fn no_new_access(existing: &Policy, candidate: &Policy, kind: PolicyKind) -> Proof {
+    no_new_access_within(existing, candidate, kind, solve::DEFAULT_BUDGET)
+}
+
+/// [`no_new_access`] with a bound on the search's work (theory checks).
+fn no_new_access_within(
+    existing: &Policy,
+    candidate: &Policy,
+    kind: PolicyKind,
+    budget: usize,
+) -> Proof {
     let mut enc = Encoder::new(&[existing, candidate]);
     let a = encode(&mut enc, existing);
     let b = encode(&mut enc, candidate);
     let base = vec![Requirement::unit(enc.principal_universe)];
-    let mut solver = Solver::new(&enc);
+    let mut solver = Solver::new(&enc).with_budget(budget);
     let mut reasons = Vec::new();
     for (bi, b_clauses) in &b.allows {
         let allowed_b = allowed_by(&base, b_clauses, &b.denies);
@@ -497,4 +507,32 @@ fn describe_new(r: &Reason, existing: Option<&str>) -> String {
 
 fn describe_granted(r: &Reason) -> String {
     format!("`{}` allows {}", r.statement, request_words(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::parse::parse_policy;
+
+    #[test]
+    fn exhausted_search_fails_safe() {
+        let a = parse_policy(
+            r#"{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/a": "x"}}},
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/b": "x"}}}]}"#,
+        )
+        .unwrap();
+        let b = parse_policy(
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Get", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+        )
+        .unwrap();
+        let full = no_new_access(&a, &b, PolicyKind::Identity);
+        assert_eq!(full.reasons[0].kind, ReasonKind::NewAccess);
+        let limited = no_new_access_within(&a, &b, PolicyKind::Identity, 0);
+        assert_eq!(limited.result, ProofResult::Fail);
+        let r = &limited.reasons[0];
+        assert_eq!(r.kind, ReasonKind::CannotProve);
+        assert_eq!(r.statement, "Get");
+        assert!(r.description.contains("search limits"), "{}", r.description);
+    }
 }
