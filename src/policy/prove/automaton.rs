@@ -236,11 +236,11 @@ impl Product {
     /// Adds, for every star position set, the position after it.
     fn closure(&self, bits: &mut [u64]) {
         let mut carry = 0u64;
-        for w in 0..self.words {
-            let s = bits[w] & self.stars[w];
+        for (b, star) in bits.iter_mut().zip(&self.stars) {
+            let s = *b & star;
             let shifted = (s << 1) | carry;
             carry = s >> 63;
-            bits[w] |= shifted;
+            *b |= shifted;
         }
     }
 
