@@ -154,6 +154,9 @@ pub enum PolicyTypeArg {
 #[derive(Debug, Subcommand)]
 pub enum ProveCommand {
     /// Decide whether the candidate policy grants anything the existing one does not
+    ///
+    /// Prints PASS, or FAIL with a request the candidate allows and the existing policy
+    /// does not. Exit code: 0 PASS, 1 FAIL, 2 when a policy cannot be read or parsed.
     NoNewAccess {
         #[arg(long)]
         existing: PathBuf,
@@ -165,6 +168,9 @@ pub enum ProveCommand {
         format: SimFormat,
     },
     /// Decide whether a policy can ever allow the given actions (and resources)
+    ///
+    /// Prints PASS, or FAIL with a request the policy allows. Exit code: 0 PASS,
+    /// 1 FAIL, 2 when the policy cannot be read or parsed.
     AccessNotGranted {
         #[arg(long)]
         policy: PathBuf,
