@@ -88,9 +88,7 @@ fn access_analyzer_samples() {
             ProofResult::Pass => "PASS",
             ProofResult::Fail => "FAIL",
         };
-        let entry = counts
-            .entry((format!("{kind:?}"), label))
-            .or_insert((0, 0));
+        let entry = counts.entry((format!("{kind:?}"), label)).or_insert((0, 0));
         entry.1 += 1;
         let concrete = proof
             .reasons

@@ -392,6 +392,20 @@ fn policy_variables() {
         "{}",
         p.reasons[0].description
     );
+    // a Deny with a variable: the witness gives the variable a value
+    let r = witness(nna(
+        &format!(
+            r#"{ALLOW_ALL}, {{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::home/${{aws:username}}/*"}}"#
+        ),
+        ALLOW_ALL,
+    ));
+    let user = ctx(&r, "aws:username").unwrap().as_str().unwrap();
+    assert!(
+        r.resource
+            .as_deref()
+            .unwrap()
+            .starts_with(&format!("arn:aws:s3:::home/{user}/"))
+    );
     // ABAC: the same tag comparison on both sides
     let abac = r#"{"Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "*",
         "Condition": {"StringEquals": {"aws:ResourceTag/Project": "${aws:PrincipalTag/Project}"}}}"#;

@@ -292,6 +292,27 @@ fn search(
                     }
                 }
                 let mut r = witness_reason(enc, &model, &req, kind, &label, index);
+                // policy variables were read as `*` and filled with `example`:
+                // give the variables that value, and the request may be real
+                if check(&req).is_none() && !enc.variable_keys.is_empty() {
+                    let mut bound = req.clone();
+                    let mut added = Vec::new();
+                    for (lower, written) in &enc.variable_keys {
+                        if !bound.context.contains_key(lower) {
+                            bound
+                                .context
+                                .insert(lower.clone(), vec!["example".to_string()]);
+                            added.push(written.clone());
+                        }
+                    }
+                    if check(&bound).is_some() {
+                        req = bound;
+                        for k in added {
+                            r.context
+                                .insert(k, serde_json::Value::String("example".to_string()));
+                        }
+                    }
+                }
                 if let Some(existing) = check(&req) {
                     r.description = describe_new(&r, existing.as_deref());
                     r.existing = existing;

@@ -126,6 +126,8 @@ pub struct Encoder {
     pub notes: HashMap<AtomId, String>,
     /// Literal patterns seen per variable (for readable witnesses).
     pub vocabulary: BTreeMap<VarId, Vec<Pattern>>,
+    /// The keys policy variables refer to (lowercase → as written).
+    pub variable_keys: BTreeMap<String, String>,
     /// Key name (lowercase) → multi-valued, domain (decided from all policies).
     key_facts: HashMap<String, (bool, Domain)>,
     /// Literal for "the principal is a well-formed `KIND|id`".
@@ -145,6 +147,7 @@ impl Encoder {
             atom_index: HashMap::new(),
             notes: HashMap::new(),
             vocabulary: BTreeMap::new(),
+            variable_keys: BTreeMap::new(),
             key_facts: HashMap::new(),
             principal_universe: Lit { atom: 0, pos: true },
         };
@@ -245,6 +248,13 @@ impl Encoder {
 
     fn exists(&mut self, var: VarId, lang: Lang, comp: bool, note: Option<String>) -> Lit {
         if let Lang::Str(pats) = &lang {
+            for p in pats {
+                for k in p.var_keys() {
+                    self.variable_keys
+                        .entry(k.to_ascii_lowercase())
+                        .or_insert_with(|| k.to_string());
+                }
+            }
             let vocab = self.vocabulary.entry(var).or_default();
             for p in pats {
                 if !vocab.contains(p) {
