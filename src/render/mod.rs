@@ -5,6 +5,8 @@
 //! atomically. Renderers know nothing about evaluation, and nothing about the
 //! blueprint beyond the file name they put in headers.
 
+pub mod terraform;
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
