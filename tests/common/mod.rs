@@ -22,9 +22,13 @@
 //!   used to read state back quickly and byte-exactly.
 //! - [`readback`]: the organization read back into a normalized [`readback::Snapshot`],
 //!   the same shape computed from the IR, and a readable diff.
+//! - [`terraform`]: running terraform (local provider mirror), applying rendered
+//!   roots against the emulator, and reading the block structure of rendered HCL
+//!   to check it against the provider schema.
 #![allow(dead_code, unreachable_pub)]
 
 pub mod api;
 pub mod emulator;
 pub mod readback;
+pub mod terraform;
 pub mod tools;
