@@ -193,6 +193,7 @@ impl OrgBuilder {
             document,
             accounts: Vec::new(),
             origin,
+            parts: Vec::new(),
         });
         id
     }

@@ -216,6 +216,10 @@ pub struct Policy {
     /// organization policies and for documents embedded in a role/permission set.
     pub accounts: Vec<AccountId>,
     pub origin: Origin,
+    /// For a document compiled from several blueprint constructs (the
+    /// guardrails attached to one target, merged into one SCP): each
+    /// construct's origin, in statement order. Empty otherwise.
+    pub parts: Vec<Origin>,
 }
 
 impl Policy {
