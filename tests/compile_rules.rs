@@ -1,7 +1,7 @@
 //! Every document the compilation rules generate parses cleanly with the
 //! engine's policy parser (no errors, no warnings) and names only actions the
 //! catalogue knows.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use landform::blueprint::resolve::abac::{AbacPolicySpec, abac_document};
 use landform::blueprint::resolve::boundary::{BoundarySpec, boundary_document};
@@ -16,10 +16,20 @@ use landform::blueprint::resolve::trust::{
     OidcTrust, SamlTrust, TrustSpec, require_mfa_document, trust_document,
 };
 use landform::catalog::catalog;
+use landform::policy::lint::{FindingClass, PolicyKind, lint_text};
 use landform::policy::parse::parse_policy_with_warnings;
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| (*x).to_string()).collect()
+}
+
+fn kind_of(name: &str) -> PolicyKind {
+    match name {
+        "boundary" => PolicyKind::Boundary,
+        "delegation" | "abac" | "break-glass mfa" => PolicyKind::Identity,
+        "trust" => PolicyKind::Trust,
+        _ => PolicyKind::Scp,
+    }
 }
 
 fn all_documents() -> Vec<(&'static str, serde_json::Value)> {
@@ -155,5 +165,27 @@ fn generated_documents_name_known_actions() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn generated_documents_pass_the_policy_lint() {
+    for (name, doc) in all_documents() {
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let findings = lint_text(&text, kind_of(name)).unwrap();
+        let serious: Vec<_> = findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.class,
+                    FindingClass::Error | FindingClass::SecurityWarning | FindingClass::Warning
+                )
+            })
+            .map(|f| format!("{} {} {}", f.code, f.class, f.message))
+            .collect();
+        for f in &findings {
+            eprintln!("{name}: {} {} {}", f.code, f.class, f.message);
+        }
+        assert!(serious.is_empty(), "{name}: {serious:#?}");
     }
 }
