@@ -13,7 +13,9 @@ use landform::blueprint::resolve::guardrails::{
     protect_audit_trail, protect_tags, region_lock, require_boundary_on_create_role,
     require_tags_on_create,
 };
-use landform::blueprint::resolve::trust::{TrustSpec, require_mfa_document, trust_document};
+use landform::blueprint::resolve::trust::{
+    ServicePrincipal, TrustSpec, require_mfa_document, trust_document,
+};
 use landform::org::Placeholder;
 use landform::policy::eval::{Decision, decide};
 use landform::policy::simulate::Simulator;
@@ -222,9 +224,9 @@ fn the_seeds_worked_example() {
 
 #[test]
 fn classic_deny_list_blocks_what_it_names() {
-    let mut stmts = deny_leave_organization();
-    stmts.extend(protect_audit_trail(&s(&["platform-logging"])));
-    stmts.extend(deny_member_root());
+    let mut stmts = deny_leave_organization(&[]);
+    stmts.extend(protect_audit_trail(&s(&["platform-logging"]), true));
+    stmts.extend(deny_member_root(&[]));
     let scp = document(&stmts);
     let case = |principal: &str, action: &str| {
         Case::new(principal, action, "*")
@@ -705,8 +707,11 @@ fn hardened_trust_requires_every_condition() {
 fn service_trust_is_scoped_by_source_account() {
     let trust = trust_document(
         &TrustSpec {
-            services: s(&["lambda.amazonaws.com"]),
-            source_account: Some(ACCT.into()),
+            services: vec![ServicePrincipal {
+                service: "lambda.amazonaws.com".into(),
+                source_account: Some(ACCT.into()),
+                source_arn: None,
+            }],
             ..TrustSpec::default()
         },
         "payments-prod",

@@ -13,7 +13,8 @@ use landform::blueprint::resolve::guardrails::{
     require_tags_on_create,
 };
 use landform::blueprint::resolve::trust::{
-    OidcTrust, SamlTrust, TrustSpec, require_mfa_document, trust_document,
+    OidcTrust, SamlTrust, ServicePrincipal, SsoPrincipal, TrustSpec, require_mfa_document,
+    trust_document,
 };
 use landform::catalog::catalog;
 use landform::policy::lint::{FindingClass, PolicyKind, lint_text};
@@ -50,12 +51,12 @@ fn all_documents() -> Vec<(&'static str, serde_json::Value)> {
                 exempt_principals: s(&["AWSControlTowerExecution", "breakglass"]),
             })),
         ),
-        ("deny leave", document(&deny_leave_organization())),
+        ("deny leave", document(&deny_leave_organization(&[]))),
         (
             "audit trail",
-            document(&protect_audit_trail(&s(&["logging"]))),
+            document(&protect_audit_trail(&s(&["logging"]), true)),
         ),
-        ("member root", document(&deny_member_root())),
+        ("member root", document(&deny_member_root(&[]))),
         (
             "require boundary",
             document(&require_boundary_on_create_role(
@@ -107,10 +108,18 @@ fn all_documents() -> Vec<(&'static str, serde_json::Value)> {
             trust_document(
                 &TrustSpec {
                     aws: s(&["111122223333", "arn:aws:iam::444455556666:role/ci"]),
-                    services: s(&["lambda.amazonaws.com"]),
+                    sso: vec![SsoPrincipal {
+                        account: "111122223333".into(),
+                        permission_set: "PlatformAdmin".into(),
+                    }],
+                    services: vec![ServicePrincipal {
+                        service: "lambda.amazonaws.com".into(),
+                        source_account: Some("111122223333".into()),
+                        source_arn: None,
+                    }],
                     oidc: Some(OidcTrust {
                         provider: "token.actions.githubusercontent.com".into(),
-                        audience: "sts.amazonaws.com".into(),
+                        audiences: vec![],
                         subjects: s(&["repo:org/app:ref:refs/heads/main"]),
                     }),
                     saml: Some(SamlTrust {
@@ -120,8 +129,6 @@ fn all_documents() -> Vec<(&'static str, serde_json::Value)> {
                     external_id: Some("x-1".into()),
                     org_only: true,
                     require_mfa: true,
-                    source_account: Some("111122223333".into()),
-                    source_arns: vec![],
                 },
                 "payments-prod",
             ),

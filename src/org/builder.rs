@@ -92,6 +92,7 @@ impl OrgBuilder {
                 policy_types: vec![OrgPolicyType::ServiceControlPolicy],
                 keep_full_aws_access: true,
                 keep_rcp_full_aws_access: true,
+                full_aws_access_detached: Vec::new(),
                 ous: vec![root],
                 accounts: Vec::new(),
                 policies: Vec::new(),
@@ -235,6 +236,7 @@ impl OrgBuilder {
             inline: spec.inline,
             boundary: spec.boundary,
             tags: spec.tags,
+            session_tags: BTreeMap::new(),
             origin: spec.origin,
         });
         id

@@ -102,6 +102,10 @@ pub struct Org {
     pub keep_full_aws_access: bool,
     /// Whether the default `RCPFullAWSAccess` stays attached to every target.
     pub keep_rcp_full_aws_access: bool,
+    /// Targets the blueprint detaches the default `FullAWSAccess` SCP from
+    /// (`full_aws_access: false` on the organization, an OU or an account),
+    /// in IR order. Use [`Org::has_full_aws_access`].
+    pub full_aws_access_detached: Vec<Target>,
     /// `ous[0]` is the root; the rest in depth-first order of sorted names.
     pub ous: Vec<Ou>,
     /// The management account first, then member accounts sorted by name.
@@ -298,6 +302,9 @@ pub struct PermissionSet {
     pub inline: Option<PolicyId>,
     pub boundary: Option<ManagedRef>,
     pub tags: BTreeMap<String, String>,
+    /// Session tags Identity Center sets for this permission set's sessions
+    /// (`Project: ledger`): the `aws:PrincipalTag/…` values ABAC policies read.
+    pub session_tags: BTreeMap<String, String>,
     pub key: String,
     pub origin: Origin,
 }
@@ -583,6 +590,11 @@ impl Org {
             self.attached(Target::Account(account), kind),
         ));
         levels
+    }
+
+    /// Whether the default `FullAWSAccess` SCP is attached to `target`.
+    pub fn has_full_aws_access(&self, target: Target) -> bool {
+        self.keep_full_aws_access && !self.full_aws_access_detached.contains(&target)
     }
 
     /// A human name for a target: `Root`, `Workloads/Prod`, `account payments-prod`.

@@ -185,8 +185,16 @@ pub fn region_lock(spec: &RegionLock) -> Vec<Statement> {
 }
 
 /// Deny `organizations:LeaveOrganization` (the seeds' classic deny-list SCP).
-pub fn deny_leave_organization() -> Vec<Statement> {
-    vec![Statement::deny("DenyLeaveOrganization").actions(["organizations:LeaveOrganization"])]
+pub fn deny_leave_organization(exempt_principals: &[String]) -> Vec<Statement> {
+    vec![
+        Statement::deny("DenyLeaveOrganization")
+            .actions(["organizations:LeaveOrganization"])
+            .condition_if_any(
+                "ArnNotLike",
+                "aws:PrincipalArn",
+                exempt_patterns(exempt_principals),
+            ),
+    ]
 }
 
 /// The CloudTrail actions that stop, delete or blind a trail.
@@ -205,28 +213,40 @@ pub const CONFIG_TAMPER_ACTIONS: &[&str] = &[
 ];
 
 /// Protect the audit trail: no principal below the target may stop, delete or
-/// reconfigure CloudTrail trails or the AWS Config recorder, except the
-/// exempt principals (the platform role that manages them).
-pub fn protect_audit_trail(exempt_principals: &[String]) -> Vec<Statement> {
+/// reconfigure CloudTrail trails or (with `include_config`) the AWS Config
+/// recorder, except the exempt principals (the platform role that manages
+/// them).
+pub fn protect_audit_trail(exempt_principals: &[String], include_config: bool) -> Vec<Statement> {
     let exempt = exempt_patterns(exempt_principals);
-    vec![
+    let mut out = vec![
         Statement::deny("ProtectCloudTrail")
             .actions(CLOUDTRAIL_TAMPER_ACTIONS.iter().copied())
             .condition_if_any("ArnNotLike", "aws:PrincipalArn", exempt.clone()),
-        Statement::deny("ProtectConfig")
-            .actions(CONFIG_TAMPER_ACTIONS.iter().copied())
-            .condition_if_any("ArnNotLike", "aws:PrincipalArn", exempt),
-    ]
+    ];
+    if include_config {
+        out.push(
+            Statement::deny("ProtectConfig")
+                .actions(CONFIG_TAMPER_ACTIONS.iter().copied())
+                .condition_if_any("ArnNotLike", "aws:PrincipalArn", exempt),
+        );
+    }
+    out
 }
 
 /// Deny everything to the root user of member accounts (SCPs never apply to
-/// the management account, so its root is unaffected).
-pub fn deny_member_root() -> Vec<Statement> {
-    vec![Statement::deny("DenyRootUser").actions(["*"]).condition(
-        "StringLike",
-        "aws:PrincipalArn",
-        ["arn:aws:iam::*:root"],
-    )]
+/// the management account, so its root is unaffected). `exempt_principals`
+/// is accepted for symmetry with the other guardrails.
+pub fn deny_member_root(exempt_principals: &[String]) -> Vec<Statement> {
+    vec![
+        Statement::deny("DenyRootUser")
+            .actions(["*"])
+            .condition("StringLike", "aws:PrincipalArn", ["arn:aws:iam::*:root"])
+            .condition_if_any(
+                "ArnNotLike",
+                "aws:PrincipalArn",
+                exempt_patterns(exempt_principals),
+            ),
+    ]
 }
 
 /// "Require the boundary via SCP (Deny iam:CreateRole unless boundary set)" —
@@ -494,9 +514,9 @@ mod tests {
 
     #[test]
     fn classic_deny_list_statements() {
-        let mut stmts = deny_leave_organization();
-        stmts.extend(protect_audit_trail(&[]));
-        stmts.extend(deny_member_root());
+        let mut stmts = deny_leave_organization(&[]);
+        stmts.extend(protect_audit_trail(&[], true));
+        stmts.extend(deny_member_root(&[]));
         assert_eq!(
             document(&stmts),
             json!({"Version": "2012-10-17", "Statement": [
@@ -518,7 +538,9 @@ mod tests {
 
     #[test]
     fn audit_trail_exemption_names_the_platform_role() {
-        let stmts = protect_audit_trail(&strings(&["platform-logging"]));
+        let stmts = protect_audit_trail(&strings(&["platform-logging"]), true);
+        assert_eq!(stmts.len(), 2);
+        assert_eq!(protect_audit_trail(&[], false).len(), 1);
         for s in &stmts {
             assert_eq!(
                 s.to_value()["Condition"],

@@ -193,13 +193,9 @@ pub fn check(org: &Org) -> Diagnostics {
         }
     }
     // attachments per target, counting AWS's default policy
-    for (kind, keeps_default, default_name) in [
-        (PolicyKind::Scp, org.keep_full_aws_access, "FullAWSAccess"),
-        (
-            PolicyKind::Rcp,
-            org.keep_rcp_full_aws_access,
-            "RCPFullAWSAccess",
-        ),
+    for (kind, default_name) in [
+        (PolicyKind::Scp, "FullAWSAccess"),
+        (PolicyKind::Rcp, "RCPFullAWSAccess"),
     ] {
         let mut per_target: BTreeMap<Target, Vec<usize>> = BTreeMap::new();
         for (i, a) in org.attachments.iter().enumerate() {
@@ -208,6 +204,10 @@ pub fn check(org: &Org) -> Diagnostics {
             }
         }
         for (target, attachments) in per_target {
+            let keeps_default = match kind {
+                PolicyKind::Scp => org.has_full_aws_access(target),
+                _ => org.keep_rcp_full_aws_access,
+            };
             let count = attachments.len() + usize::from(keeps_default);
             if count <= ORG_POLICIES_PER_TARGET {
                 continue;

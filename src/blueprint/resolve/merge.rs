@@ -112,10 +112,13 @@ mod tests {
         let parts = vec![
             part(
                 "guardrails.deny_leave_organization",
-                deny_leave_organization(),
+                deny_leave_organization(&[]),
             ),
-            part("guardrails.deny_member_root", deny_member_root()),
-            part("guardrails.protect_audit_trail", protect_audit_trail(&[])),
+            part("guardrails.deny_member_root", deny_member_root(&[])),
+            part(
+                "guardrails.protect_audit_trail",
+                protect_audit_trail(&[], true),
+            ),
             part("guardrails.region_lock", lock(0)),
         ];
         let merged = merge_parts(&parts, 5120);
@@ -133,10 +136,10 @@ mod tests {
         let parts = vec![
             part(
                 "guardrails.deny_leave_organization",
-                deny_leave_organization(),
+                deny_leave_organization(&[]),
             ),
             part("guardrails.region_lock", lock(200)),
-            part("guardrails.deny_member_root", deny_member_root()),
+            part("guardrails.deny_member_root", deny_member_root(&[])),
         ];
         let merged = merge_parts(&parts, 5120);
         let constructs: Vec<Vec<&str>> = merged
@@ -158,7 +161,10 @@ mod tests {
 
     #[test]
     fn duplicate_sids_are_renamed() {
-        let parts = vec![part("a", deny_member_root()), part("b", deny_member_root())];
+        let parts = vec![
+            part("a", deny_member_root(&[])),
+            part("b", deny_member_root(&[])),
+        ];
         let merged = merge_parts(&parts, 5120);
         let sids: Vec<_> = merged[0].document["Statement"]
             .as_array()

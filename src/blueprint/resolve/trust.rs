@@ -18,7 +18,7 @@
 
 use serde_json::{Map, Value};
 
-use super::doc::{Statement, document, sorted_unique};
+use super::doc::{Statement, document, sid_part, sorted_unique};
 use crate::org::Placeholder;
 
 /// An OpenID Connect federation (GitHub Actions, EKS, …).
@@ -27,8 +27,8 @@ pub struct OidcTrust {
     /// The provider's ARN, or its host (`token.actions.githubusercontent.com`),
     /// which becomes `arn:aws:iam::<role account>:oidc-provider/<host>`.
     pub provider: String,
-    /// The `aud` claim (`sts.amazonaws.com` for GitHub Actions).
-    pub audience: String,
+    /// The allowed `aud` claims (`sts.amazonaws.com` for GitHub Actions).
+    pub audiences: Vec<String>,
     /// The allowed `sub` claims (`repo:org/name:ref:refs/heads/main`).
     pub subjects: Vec<String>,
 }
@@ -47,6 +47,10 @@ impl OidcTrust {
     }
 }
 
+/// The default `aud` of an OIDC trust: what GitHub Actions (and AWS's own
+/// documentation) use for `sts:AssumeRoleWithWebIdentity`.
+pub const GITHUB_AUDIENCE: &str = "sts.amazonaws.com";
+
 /// A SAML 2.0 federation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SamlTrust {
@@ -60,23 +64,76 @@ pub struct SamlTrust {
 /// The AWS sign-in endpoint, the usual `SAML:aud`.
 pub const SAML_SIGNIN_AUDIENCE: &str = "https://signin.aws.amazon.com/saml";
 
+/// An AWS service principal, optionally pinned to the account or resource
+/// acting for it (the service-side confused deputy).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ServicePrincipal {
+    /// `lambda.amazonaws.com`.
+    pub service: String,
+    /// `aws:SourceAccount`.
+    pub source_account: Option<String>,
+    /// `aws:SourceArn` (a pattern).
+    pub source_arn: Option<String>,
+}
+
+/// The role an IAM Identity Center permission set creates in an account. Its
+/// name ends in a random suffix (`AWSReservedSSO_<set>_<hash>`), and a trust
+/// policy's `Principal` cannot hold a wildcard, so it is trusted as the
+/// account with an `aws:PrincipalArn` condition — AWS's documented pattern.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SsoPrincipal {
+    /// The account id (or its placeholder).
+    pub account: String,
+    /// The permission set's name.
+    pub permission_set: String,
+}
+
+impl SsoPrincipal {
+    /// `arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_<set>_*`
+    /// (the region segment of the path is optional, hence `*` before the name).
+    pub fn role_pattern(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{}_*",
+            self.account, self.permission_set
+        )
+    }
+}
+
 /// Who may assume a role, and under which conditions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustSpec {
-    /// Exact principal ARNs (`arn:aws:iam::111122223333:role/ci`), or
-    /// placeholders for accounts the blueprint creates.
+    /// Exact principal ARNs (`arn:aws:iam::111122223333:role/ci`), 12-digit
+    /// account ids, or ARNs with placeholders for accounts the blueprint creates.
     pub aws: Vec<String>,
-    /// Service principals (`lambda.amazonaws.com`).
-    pub services: Vec<String>,
+    /// Identity Center permission sets, trusted by their role-name pattern.
+    pub sso: Vec<SsoPrincipal>,
+    /// Service principals.
+    pub services: Vec<ServicePrincipal>,
     pub oidc: Option<OidcTrust>,
     pub saml: Option<SamlTrust>,
     pub external_id: Option<String>,
     pub org_only: bool,
     pub require_mfa: bool,
-    /// `aws:SourceAccount` for service principals.
-    pub source_account: Option<String>,
-    /// `aws:SourceArn` patterns for service principals.
-    pub source_arns: Vec<String>,
+}
+
+impl TrustSpec {
+    /// The hardening conditions for IAM principals.
+    fn harden(&self, mut s: Statement) -> Statement {
+        if let Some(id) = &self.external_id {
+            s = s.condition("StringEquals", "sts:ExternalId", [id.clone()]);
+        }
+        if self.org_only {
+            s = s.condition(
+                "StringEquals",
+                "aws:PrincipalOrgID",
+                [Placeholder::OrgId.to_string()],
+            );
+        }
+        if self.require_mfa {
+            s = s.condition("Bool", "aws:MultiFactorAuthPresent", ["true"]);
+        }
+        s
+    }
 }
 
 /// An account number or ARN as a trust principal: 12 digits become the
@@ -95,45 +152,72 @@ fn principal_value(kind: &str, values: Vec<String>) -> Value {
     Value::Object(m)
 }
 
+/// `aws:SourceAccount` and `aws:SourceArn` of a service statement.
+type SourceKey = (Option<String>, Option<String>);
+
 /// The trust policy statements for a role living in `role_account` (an account
 /// name, used for the federation provider ARNs as a placeholder).
 pub fn trust_statements(spec: &TrustSpec, role_account: &str) -> Vec<Statement> {
     let mut out = Vec::new();
     let aws = sorted_unique(spec.aws.iter().map(|a| aws_principal(a)));
     if !aws.is_empty() {
-        let mut s = Statement::allow("TrustedPrincipals")
-            .principal(principal_value("AWS", aws))
-            .actions(["sts:AssumeRole"])
-            .without_resource();
-        if let Some(id) = &spec.external_id {
-            s = s.condition("StringEquals", "sts:ExternalId", [id.clone()]);
-        }
-        if spec.org_only {
-            s = s.condition(
-                "StringEquals",
-                "aws:PrincipalOrgID",
-                [Placeholder::OrgId.to_string()],
-            );
-        }
-        if spec.require_mfa {
-            s = s.condition("Bool", "aws:MultiFactorAuthPresent", ["true"]);
-        }
-        out.push(s);
-    }
-    let services = sorted_unique(spec.services.iter().cloned());
-    if !services.is_empty() {
-        let mut s = Statement::allow("TrustedServices")
-            .principal(principal_value("Service", services))
-            .actions(["sts:AssumeRole"])
-            .without_resource();
-        if let Some(acct) = &spec.source_account {
-            s = s.condition("StringEquals", "aws:SourceAccount", [acct.clone()]);
-        }
-        s = s.condition_if_any(
-            "ArnLike",
-            "aws:SourceArn",
-            sorted_unique(spec.source_arns.iter().cloned()),
+        out.push(
+            spec.harden(
+                Statement::allow("TrustedPrincipals")
+                    .principal(principal_value("AWS", aws))
+                    .actions(["sts:AssumeRole"])
+                    .without_resource(),
+            ),
         );
+    }
+    let mut sso = spec.sso.clone();
+    sso.sort();
+    sso.dedup();
+    for p in &sso {
+        out.push(
+            spec.harden(
+                Statement::allow(&format!(
+                    "TrustPermissionSet{}",
+                    sid_part(&p.permission_set)
+                ))
+                .principal(principal_value(
+                    "AWS",
+                    vec![format!("arn:aws:iam::{}:root", p.account)],
+                ))
+                .actions(["sts:AssumeRole"])
+                .without_resource()
+                .condition("ArnLike", "aws:PrincipalArn", [p.role_pattern()]),
+            ),
+        );
+    }
+    // services with the same source conditions share a statement
+    let mut groups: Vec<(SourceKey, Vec<String>)> = Vec::new();
+    let mut services = spec.services.clone();
+    services.sort();
+    for svc in services {
+        let key = (svc.source_account.clone(), svc.source_arn.clone());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(svc.service),
+            None => groups.push((key, vec![svc.service])),
+        }
+    }
+    let many = groups.len() > 1;
+    for (i, ((account, arn), list)) in groups.into_iter().enumerate() {
+        let sid = if many && i > 0 {
+            format!("TrustedServices{}", i + 1)
+        } else {
+            "TrustedServices".to_string()
+        };
+        let mut s = Statement::allow(&sid)
+            .principal(principal_value("Service", sorted_unique(list)))
+            .actions(["sts:AssumeRole"])
+            .without_resource();
+        if let Some(acct) = account {
+            s = s.condition("StringEquals", "aws:SourceAccount", [acct]);
+        }
+        if let Some(arn) = arn {
+            s = s.condition("ArnLike", "aws:SourceArn", [arn]);
+        }
         out.push(s);
     }
     if let Some(oidc) = &spec.oidc {
@@ -160,7 +244,11 @@ pub fn trust_statements(spec: &TrustSpec, role_account: &str) -> Vec<Statement> 
             .condition(
                 "StringEquals",
                 &format!("{host}:aud"),
-                [oidc.audience.clone()],
+                if oidc.audiences.is_empty() {
+                    vec![GITHUB_AUDIENCE.to_string()]
+                } else {
+                    sorted_unique(oidc.audiences.iter().cloned())
+                },
             );
         s = s.condition(sub_op, &format!("{host}:sub"), subjects);
         out.push(s);
@@ -257,7 +345,7 @@ mod tests {
         let spec = TrustSpec {
             oidc: Some(OidcTrust {
                 provider: "token.actions.githubusercontent.com".into(),
-                audience: "sts.amazonaws.com".into(),
+                audiences: vec![],
                 subjects: vec!["repo:paywave/payments:ref:refs/heads/main".into()],
             }),
             ..TrustSpec::default()
@@ -281,7 +369,7 @@ mod tests {
                 provider:
                     "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
                         .into(),
-                audience: "sts.amazonaws.com".into(),
+                audiences: vec!["sts.amazonaws.com".into()],
                 subjects: vec!["repo:paywave/payments:environment:*".into()],
             }),
             ..TrustSpec::default()
@@ -300,9 +388,11 @@ mod tests {
     #[test]
     fn services_pair_with_source_conditions_and_saml_has_aud() {
         let spec = TrustSpec {
-            services: vec!["lambda.amazonaws.com".into()],
-            source_account: Some("{{landform:account:payments-prod}}".into()),
-            source_arns: vec!["arn:aws:lambda:ap-south-1:*:function:pay-*".into()],
+            services: vec![ServicePrincipal {
+                service: "lambda.amazonaws.com".into(),
+                source_account: Some("{{landform:account:payments-prod}}".into()),
+                source_arn: Some("arn:aws:lambda:ap-south-1:*:function:pay-*".into()),
+            }],
             saml: Some(SamlTrust {
                 provider: "okta".into(),
                 audience: None,
@@ -327,6 +417,66 @@ mod tests {
         assert_eq!(
             doc["Statement"][1]["Principal"]["Federated"],
             "arn:aws:iam::{{landform:account:payments-prod}}:saml-provider/okta"
+        );
+    }
+
+    #[test]
+    fn services_with_different_sources_get_their_own_statements() {
+        let spec = TrustSpec {
+            services: vec![
+                ServicePrincipal {
+                    service: "lambda.amazonaws.com".into(),
+                    source_account: Some("111122223333".into()),
+                    source_arn: None,
+                },
+                ServicePrincipal {
+                    service: "ec2.amazonaws.com".into(),
+                    source_account: None,
+                    source_arn: None,
+                },
+                ServicePrincipal {
+                    service: "ecs-tasks.amazonaws.com".into(),
+                    source_account: None,
+                    source_arn: None,
+                },
+            ],
+            ..TrustSpec::default()
+        };
+        let doc = trust_document(&spec, "x");
+        assert_eq!(
+            doc["Statement"],
+            json!([
+                {"Sid": "TrustedServices", "Effect": "Allow",
+                 "Principal": {"Service": ["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"]},
+                 "Action": "sts:AssumeRole"},
+                {"Sid": "TrustedServices2", "Effect": "Allow",
+                 "Principal": {"Service": "lambda.amazonaws.com"},
+                 "Action": "sts:AssumeRole",
+                 "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}
+            ])
+        );
+    }
+
+    #[test]
+    fn permission_sets_are_trusted_by_role_pattern() {
+        let spec = TrustSpec {
+            sso: vec![SsoPrincipal {
+                account: "{{landform:account:shared}}".into(),
+                permission_set: "PlatformAdmin".into(),
+            }],
+            require_mfa: false,
+            org_only: true,
+            ..TrustSpec::default()
+        };
+        assert_eq!(
+            trust_document(&spec, "x")["Statement"][0],
+            json!({"Sid": "TrustPermissionSetPlatformAdmin", "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::{{landform:account:shared}}:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "ArnLike": {"aws:PrincipalArn":
+                        "arn:aws:iam::{{landform:account:shared}}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_PlatformAdmin_*"},
+                    "StringEquals": {"aws:PrincipalOrgID": "{{landform:org_id}}"}}})
         );
     }
 
