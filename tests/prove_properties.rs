@@ -247,3 +247,116 @@ proptest! {
         }
     }
 }
+
+// Resource policies: principals (the `Principal` element, `NotPrincipal`,
+// `aws:PrincipalArn`/`aws:PrincipalAccount`) and a multi-valued key with set
+// operators, checked against the prover's concrete evaluator over a world of
+// principals and tag-key sets.
+
+const PRINCIPALS: [&str; 7] = [
+    "AWS|arn:aws:iam::111111111111:role/app",
+    "AWS|arn:aws:iam::111111111111:root",
+    "AWS|arn:aws:iam::222222222222:role/app",
+    "AWS|arn:aws:iam::222222222222:user/bob",
+    "Service|ec2.amazonaws.com",
+    "Federated|cognito-identity.amazonaws.com",
+    "Anonymous|",
+];
+
+fn principal_block() -> impl Strategy<Value = (bool, Value)> {
+    (
+        prop::bool::weighted(0.2),
+        prop::sample::select(vec![
+            json!("*"),
+            json!({"AWS": "111111111111"}),
+            json!({"AWS": ["arn:aws:iam::222222222222:role/app", "111111111111"]}),
+            json!({"AWS": "arn:aws:iam::222222222222:root"}),
+            json!({"Service": "ec2.amazonaws.com"}),
+            json!({"Federated": "cognito-identity.amazonaws.com", "AWS": "arn:aws:iam::111111111111:role/app"}),
+        ]),
+    )
+}
+
+fn resource_conditions() -> Vec<Value> {
+    vec![
+        json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}),
+        json!({"StringEquals": {"aws:PrincipalAccount": "222222222222"}}),
+        json!({"ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}}),
+        json!({"ForAnyValue:StringEquals": {"aws:TagKeys": ["a"]}}),
+        json!({"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["a"]}}),
+        json!({"ForAllValues:StringNotLike": {"aws:TagKeys": ["c*"]}}),
+        json!({"Null": {"aws:TagKeys": "false"}}),
+        json!({"StringNotEqualsIfExists": {"aws:PrincipalArn": "arn:aws:iam::111111111111:root"}}),
+    ]
+}
+
+fn resource_statement() -> impl Strategy<Value = Value> {
+    (
+        any::<bool>(),
+        principal_block(),
+        prop::collection::vec(prop::sample::select(vec!["s3:GetObject", "s3:*", "*"]), 1..3),
+        prop::option::weighted(0.6, prop::sample::select(resource_conditions())),
+    )
+        .prop_map(|(allow, (not_principal, principal), actions, cond)| {
+            let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }, "Action": actions, "Resource": "*"});
+            let not = not_principal && principal != json!("*");
+            s[if not { "NotPrincipal" } else { "Principal" }] = principal;
+            if let Some(c) = cond {
+                s["Condition"] = c;
+            }
+            s
+        })
+}
+
+fn resource_policy() -> impl Strategy<Value = Value> {
+    prop::collection::vec(resource_statement(), 1..4)
+        .prop_map(|st| json!({"Version": "2012-10-17", "Statement": st}))
+}
+
+fn concrete_allows(p: &Policy, principal: &str, action: &str, tags: Option<&[&str]>) -> bool {
+    let mut context = std::collections::BTreeMap::new();
+    if let Some(t) = tags {
+        context.insert(
+            "aws:tagkeys".to_string(),
+            t.iter().map(|s| (*s).to_string()).collect(),
+        );
+    }
+    let req = prove::concrete::Request {
+        action: action.to_string(),
+        resource: "arn:aws:s3:::b/k".to_string(),
+        principal: principal.to_string(),
+        context,
+    };
+    prove::concrete::evaluate(p, &req).allowed
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn resource_policy_proofs_hold_on_a_world_of_principals(a in resource_policy(), b in resource_policy()) {
+        let (pa, pb) = (parse(&a), parse(&b));
+        let proof = prove::no_new_access(&pa, &pb, PolicyKind::Resource);
+        let tag_sets: [Option<&[&str]>; 5] = [None, Some(&["a"]), Some(&["a", "b"]), Some(&["c"]), Some(&["a", "c"])];
+        match proof.result {
+            ProofResult::Pass => {
+                for principal in PRINCIPALS {
+                    for action in ["s3:GetObject", "s3:PutObject"] {
+                        for tags in tag_sets {
+                            prop_assert!(
+                                !concrete_allows(&pb, principal, action, tags) || concrete_allows(&pa, principal, action, tags),
+                                "PASS, but {} may {} with tags {:?}\nA = {}\nB = {}", principal, action, tags, a, b
+                            );
+                        }
+                    }
+                }
+            }
+            ProofResult::Fail => {
+                for r in &proof.reasons {
+                    prop_assert_eq!(r.kind, ReasonKind::NewAccess, "{:?}\nA = {}\nB = {}", r, a, b);
+                    prop_assert!(r.principal.is_some());
+                }
+            }
+        }
+    }
+}

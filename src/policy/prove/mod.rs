@@ -358,10 +358,18 @@ fn search(
 
 /// ARNs of the resource types `action` works on, from the catalogue's ARN
 /// templates (`arn:${Partition}:s3:::${BucketName}` → `arn:aws:s3:::example`).
+/// For actions the catalogue does not know, a generic ARN of the action's
+/// service; for actions that only work on `*`, nothing (`*` is their resource).
 fn sample_arns(action: &str) -> Vec<String> {
     let cat = crate::catalog::catalog();
     let Some(id) = cat.action(action) else {
-        return Vec::new();
+        let service = action.split_once(':').map_or("example", |(s, _)| s);
+        let service = if service.is_empty() || service.contains(['*', '?']) {
+            "example"
+        } else {
+            service
+        };
+        return vec![format!("arn:aws:{service}:us-east-1:123456789012:example")];
     };
     let mut out: Vec<String> = Vec::new();
     for (rt, _) in cat.resource_types_for_action(id) {
