@@ -1,6 +1,6 @@
 //! Containment-proof benchmark: the Access Analyzer samples, synthetic
-//! 50-statement policies with wildcards and conditions, and a pair built to
-//! make the search branch as much as possible.
+//! 50-statement policies with wildcards and conditions, and existing policies
+//! whose every statement has its own condition key.
 //!
 //! Run with `cargo bench --bench prove` (release profile, single thread).
 //! Prints one line per measurement; there are no pass/fail thresholds here.
@@ -68,8 +68,8 @@ fn synthetic(seed: usize) -> Policy {
     policy(st)
 }
 
-/// An existing policy whose Allows each fail in one of several ways, and a
-/// candidate that needs all of them ruled out together.
+/// An existing policy of `n` Allows, each with its own condition key, and a
+/// candidate that needs every one of them ruled out at once.
 fn branching(n: usize) -> (Policy, Policy) {
     let mut existing = Vec::new();
     for i in 0..n {
@@ -149,7 +149,7 @@ fn main() {
         let proof = prove::no_new_access(&a, &b, PolicyKind::Identity);
         let kinds: Vec<ReasonKind> = proof.reasons.iter().map(|r| r.kind).collect();
         println!(
-            "branching search, {size} existing statements: {:?} {kinds:?} in {:?}",
+            "{size} existing statements with one condition key each: {:?} {kinds:?} in {:?}",
             proof.result,
             start.elapsed()
         );
