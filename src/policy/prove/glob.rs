@@ -405,19 +405,6 @@ fn add_closure(toks: &[Tok], set: &mut [bool], mut i: usize) {
     }
 }
 
-/// Writes tokens back as pattern text (for debugging and messages).
-pub fn toks_text(toks: &[Tok]) -> String {
-    let mut s = String::new();
-    for t in toks {
-        match t {
-            Tok::Lit(c) => s.push(*c),
-            Tok::Any | Tok::AnySeg => s.push('?'),
-            Tok::Star | Tok::StarSeg(_) => s.push('*'),
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

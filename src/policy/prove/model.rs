@@ -216,11 +216,6 @@ impl Encoder {
         id
     }
 
-    /// The variable of a condition key, if the key has been seen.
-    pub fn var_of_key(&self, name: &str) -> Option<VarId> {
-        self.var_index.get(&name.to_ascii_lowercase()).copied()
-    }
-
     fn intern_lang(&mut self, lang: Lang) -> usize {
         let key = format!("{lang:?}");
         if let Some(&i) = self.lang_index.get(&key) {

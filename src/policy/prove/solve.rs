@@ -98,11 +98,6 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// Spent work so far.
-    pub fn work(&self) -> usize {
-        self.work
-    }
-
     pub fn with_budget(mut self, budget: usize) -> Self {
         self.budget = budget;
         self
