@@ -55,11 +55,17 @@ impl<'a> Query<'a> {
     }
 
     pub fn solve(&self) -> Answer {
+        self.solve_counted().0
+    }
+
+    /// [`Query::solve`], with the number of product states explored (the
+    /// work done, for callers that bound their total work).
+    pub fn solve_counted(&self) -> (Answer, usize) {
         if self.positive.iter().any(Vec::is_empty) {
-            return Answer::Unsat;
+            return (Answer::Unsat, 0);
         }
         if self.negative.iter().any(|p| p.is_universal()) {
-            return Answer::Unsat;
+            return (Answer::Unsat, 0);
         }
         // groups with a universal pattern constrain nothing
         let groups: Vec<&Vec<&Pattern>> = self
@@ -88,10 +94,10 @@ impl<'a> Query<'a> {
                     })
                     .collect();
                 if self.accepts(&s) {
-                    return Answer::Sat(s);
+                    return (Answer::Sat(s), 0);
                 }
             }
-            return Answer::Unsat;
+            return (Answer::Unsat, 0);
         }
         Product::new(&groups, &self.negative).search(self.limit)
     }
@@ -272,10 +278,10 @@ impl Product {
         self.group_alive.iter().any(|g| !meets(bits, g)) || meets(bits, &self.neg_universal)
     }
 
-    fn search(&self, limit: usize) -> Answer {
+    fn search(&self, limit: usize) -> (Answer, usize) {
         let start = self.initial();
         if self.is_dead(&start) {
-            return Answer::Unsat;
+            return (Answer::Unsat, 1);
         }
         let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
         // (state, parent index, alphabet index)
@@ -286,7 +292,7 @@ impl Product {
         queue.push_back(0usize);
         while let Some(n) = queue.pop_front() {
             if self.is_accepting(&nodes[n].0) {
-                return Answer::Sat(self.path(&nodes, n));
+                return (Answer::Sat(self.path(&nodes, n)), nodes.len());
             }
             for ci in 0..self.alphabet.len() {
                 let next = self.step(&nodes[n].0, ci);
@@ -294,7 +300,7 @@ impl Product {
                     continue;
                 }
                 if nodes.len() >= limit {
-                    return Answer::Unknown;
+                    return (Answer::Unknown, nodes.len());
                 }
                 let idx = nodes.len();
                 seen.insert(next.clone(), idx);
@@ -302,7 +308,7 @@ impl Product {
                 queue.push_back(idx);
             }
         }
-        Answer::Unsat
+        (Answer::Unsat, nodes.len())
     }
 
     fn path(&self, nodes: &[(Vec<u64>, usize, usize)], mut n: usize) -> String {

@@ -78,7 +78,8 @@ enum Status {
     Viable(Vec<usize>),
 }
 
-/// How much work one proof may do (theory checks not answered from the cache).
+/// How much work one proof may do: one unit per theory check not answered
+/// from the cache, plus one per eight automaton states it explored.
 pub const DEFAULT_BUDGET: usize = 200_000;
 
 pub struct Solver<'a> {
@@ -116,8 +117,9 @@ impl<'a> Solver<'a> {
         if let Some((sat, _)) = self.cache.get(&key) {
             return *sat;
         }
-        self.work += 1;
         let c = theory::check(self.enc, var, &key.1, false);
+        // one unit per check, plus the automaton work it did
+        self.work += 1 + c.cost / 8;
         self.cache.insert(key, (c.sat, c.approx));
         c.sat
     }

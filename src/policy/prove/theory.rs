@@ -33,14 +33,17 @@ pub struct Checked {
     /// Why the answer may be too optimistic ("satisfiable" when it is not).
     pub approx: Option<String>,
     pub value: Option<Value>,
+    /// Automaton states explored (the work the check did).
+    pub cost: usize,
 }
 
 impl Checked {
-    fn unsat() -> Self {
+    fn unsat(cost: usize) -> Self {
         Checked {
             sat: false,
             approx: None,
             value: None,
+            cost,
         }
     }
 }
@@ -73,7 +76,7 @@ pub fn check(enc: &Encoder, var: VarId, lits: &[Lit], witness: bool) -> Checked 
         }
     }
     if absent && present {
-        return Checked::unsat();
+        return Checked::unsat(0);
     }
     if !present {
         // an absent key satisfies every negative literal
@@ -81,6 +84,7 @@ pub fn check(enc: &Encoder, var: VarId, lits: &[Lit], witness: bool) -> Checked 
             sat: true,
             approx: None,
             value: Some(Value::Absent),
+            cost: 0,
         };
     }
     let mut approx: Option<String> = None;
@@ -115,6 +119,7 @@ pub fn check(enc: &Encoder, var: VarId, lits: &[Lit], witness: bool) -> Checked 
         vec![ex_pos.clone()]
     };
     let mut values = Vec::new();
+    let mut cost = 0;
     for target in &targets {
         let r = match info.domain {
             Domain::Str => solve_str(enc, var, target, &ex_neg, witness),
@@ -122,8 +127,13 @@ pub fn check(enc: &Encoder, var: VarId, lits: &[Lit], witness: bool) -> Checked 
             Domain::Ip => solve_ip(enc, target, &ex_neg),
         };
         match r {
-            Solved::Unsat => return Checked::unsat(),
-            Solved::Sat { value, approx: a } => {
+            Solved::Unsat { cost: c } => return Checked::unsat(cost + c),
+            Solved::Sat {
+                value,
+                approx: a,
+                cost: c,
+            } => {
+                cost += c;
                 if let Some(a) = a {
                     note(a);
                 }
@@ -146,14 +156,18 @@ pub fn check(enc: &Encoder, var: VarId, lits: &[Lit], witness: bool) -> Checked 
         sat: true,
         approx,
         value,
+        cost,
     }
 }
 
 enum Solved {
-    Unsat,
+    Unsat {
+        cost: usize,
+    },
     Sat {
         value: Option<String>,
         approx: Option<String>,
+        cost: usize,
     },
 }
 
@@ -211,9 +225,9 @@ fn solve_str(
         negative,
         limit: super::automaton::DEFAULT_LIMIT,
     };
-    let answer = query.solve();
+    let (answer, cost) = query.solve_counted();
     let found = match answer {
-        Answer::Unsat => return Solved::Unsat,
+        Answer::Unsat => return Solved::Unsat { cost },
         Answer::Sat(s) => Some(s),
         Answer::Unknown => {
             approx = Some(format!(
@@ -228,7 +242,11 @@ fn solve_str(
     } else {
         found
     };
-    Solved::Sat { value, approx }
+    Solved::Sat {
+        value,
+        approx,
+        cost,
+    }
 }
 
 /// A readable string satisfying `query`: the patterns' own text with
@@ -364,7 +382,7 @@ fn solve_real(
 ) -> Solved {
     let (inside, outside) = split(enc, target, ex_neg, real_lang);
     match interval::solve_reals(&inside, &outside) {
-        None => Solved::Unsat,
+        None => Solved::Unsat { cost: 0 },
         Some(x) => Solved::Sat {
             value: Some(if domain == Domain::Date {
                 interval::format_date(x)
@@ -372,6 +390,7 @@ fn solve_real(
                 interval::format_number(x)
             }),
             approx: None,
+            cost: 0,
         },
     }
 }
@@ -379,10 +398,11 @@ fn solve_real(
 fn solve_ip(enc: &Encoder, target: &[(usize, bool)], ex_neg: &[(usize, bool)]) -> Solved {
     let (inside, outside) = split(enc, target, ex_neg, ip_lang);
     match interval::solve_ips(&inside, &outside) {
-        None => Solved::Unsat,
+        None => Solved::Unsat { cost: 0 },
         Some(p) => Solved::Sat {
             value: Some(p.map_or_else(|| "not-an-ip-address".to_string(), |p| p.display())),
             approx: None,
+            cost: 0,
         },
     }
 }
