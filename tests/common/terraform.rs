@@ -336,3 +336,147 @@ fn check_block(
         }
     }
 }
+
+/// The test-only override file for a rendered root: test credentials, the
+/// emulator's endpoints, and no credential or metadata lookups, for every
+/// provider configuration the root declares (the default one and, in account
+/// roots, the `management` alias). Never part of the rendered code.
+pub fn emulator_override(root: &Path, session: &super::emulator::Session) -> String {
+    let providers = std::fs::read_to_string(root.join("providers.tf")).unwrap_or_default();
+    let mut aliases = vec![None];
+    if providers.contains("alias  = \"management\"") {
+        aliases.push(Some("management"));
+    }
+    let url = session.url();
+    let mut out = String::from("# written by the test: point the providers at the emulator\n");
+    for alias in aliases {
+        out.push_str("\nprovider \"aws\" {\n");
+        if let Some(a) = alias {
+            out.push_str(&format!("  alias = \"{a}\"\n"));
+        }
+        out.push_str(&format!(
+            "  region                      = \"{}\"\n  \
+             access_key                  = \"testing\"\n  \
+             secret_key                  = \"testing\"\n  \
+             skip_credentials_validation = true\n  \
+             skip_metadata_api_check     = true\n  \
+             skip_region_validation      = true\n\n  \
+             endpoints {{\n    \
+             iam           = \"{url}\"\n    \
+             identitystore = \"{url}\"\n    \
+             organizations = \"{url}\"\n    \
+             ssoadmin      = \"{url}\"\n    \
+             sts           = \"{url}\"\n  \
+             }}\n}}\n",
+            session.region()
+        ));
+    }
+    out
+}
+
+impl Terraform {
+    /// Runs terraform in `dir` against the emulator (its environment, none of
+    /// the developer's `AWS_*` variables); returns the output.
+    pub fn run_on(&self, session: &super::emulator::Session, dir: &Path, args: &[&str]) -> Output {
+        let mut cmd = self.command(dir);
+        session.apply_env(&mut cmd);
+        cmd.args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin))
+    }
+
+    /// Like [`Terraform::run_on`], panicking with the output unless it succeeds.
+    pub fn ok_on(&self, session: &super::emulator::Session, dir: &Path, args: &[&str]) -> String {
+        let out = self.run_on(session, dir, args);
+        assert!(
+            out.status.success(),
+            "`terraform {}` failed in {}:\n{}{}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `terraform plan -detailed-exitcode` must report no changes.
+    pub fn assert_no_changes(&self, session: &super::emulator::Session, dir: &Path) {
+        let out = self.run_on(
+            session,
+            dir,
+            &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+        );
+        assert!(
+            out.status.code() == Some(0),
+            "`terraform plan` in {} does not report \"no changes\" (exit {:?}):\n{}{}",
+            dir.display(),
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A JSON document in one canonical form: parsed and serialized again the way
+/// Go's `encoding/json` does (object keys sorted, no whitespace; `<`, `>`,
+/// `&`, U+2028, U+2029 and control characters other than `\n`, `\r`, `\t`
+/// escaped as `\uXXXX`). This is exactly what the hashicorp/aws provider sends
+/// for `aws_iam_policy` and `aws_iam_role` documents
+/// (`structure.NormalizeJsonString`); other IAM resources re-serialize with a
+/// different key order, so tests compare IAM documents in this form on both
+/// sides: as JSON values, every string still exact.
+pub fn canonical_json(text: &str) -> String {
+    fn write(v: &serde_json::Value, out: &mut String) {
+        use serde_json::Value;
+        match v {
+            Value::Null | Value::Bool(_) | Value::Number(_) => out.push_str(&v.to_string()),
+            Value::String(s) => {
+                out.push('"');
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                            out.push_str(&format!("\\u{:04x}", c as u32));
+                        }
+                        c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(&Value::String(k.clone()), out);
+                    out.push(':');
+                    write(&map[k], out);
+                }
+                out.push('}');
+            }
+        }
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    let mut out = String::new();
+    write(&value, &mut out);
+    out
+}
