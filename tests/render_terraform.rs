@@ -60,6 +60,13 @@ fn branches_org() -> Org {
     );
     b.attach(scp, Target::Account(mgmt), o("x"));
     b.attach(scp, Target::Ou(a2), o("x"));
+    // FullAWSAccess off where an SCP replaces it; not where none would be left
+    b.org_mut().full_aws_access_detached = vec![Target::Ou(a2), Target::Ou(a)];
+    b.policy_mut(scp).parts = vec![
+        o("guardrails.one"),
+        o("guardrails.two"),
+        o("guardrails.one"),
+    ];
     let deny = b.policy(
         PolicyKind::RoleInline,
         "deny-without-mfa",
@@ -123,6 +130,8 @@ fn branches_org() -> Org {
         tags: BTreeMap::new(),
         origin: o("identity_center.permission_sets.Admin"),
     });
+    b.org_mut().permission_sets[ps.index()].session_tags =
+        BTreeMap::from([("Project".to_string(), "ledger".to_string())]);
     for account in [old, new] {
         b.assign(
             AssignmentPrincipal::Group("from-idp".into()),

@@ -16,17 +16,35 @@ use std::time::Instant;
 use common::emulator::{self, Session};
 use common::readback::{self, IdentityCenter, Ids, Snapshot};
 use common::terraform::{Terraform, canonical_json, emulator_override, root_dirs, write_files};
-use common::tools::shout;
-use landform::org::Org;
+use common::tools::{self, shout};
 use landform::org::sample::kitchen_sink;
+use landform::org::{Org, OrgPolicyType, PolicyKind, Target};
 use landform::render::terraform::render;
 
-/// moto rejects a policy variable in the account field of an IAM ARN
-/// (`arn:aws:iam::${aws:PrincipalAccount}:role/…`: its validator splits the ARN
-/// at every `:`, and the variable has one); AWS accepts it. The kitchen sink
-/// uses one, so for the emulator it moves the variable into the path, where it
-/// still goes through every layer of escaping.
-fn moto_compatible(mut org: Org) -> Org {
+/// The kitchen sink as the emulator test deploys it:
+///
+/// - moto rejects a policy variable in the account field of an IAM ARN
+///   (`arn:aws:iam::${aws:PrincipalAccount}:role/…`: its validator splits the
+///   ARN at every `:`, and the variable has one); AWS accepts it. The variable
+///   moves into the path, where it still goes through every layer of escaping;
+/// - `FullAWSAccess` comes off the targets that have an SCP of their own (and
+///   is asked off one that has none, where AWS must keep it), so the README's
+///   detach step runs too.
+fn emulator_variant(mut org: Org) -> Org {
+    let with_scp: Vec<Target> = org
+        .attachments
+        .iter()
+        .filter(|a| org.policy(a.policy).kind == PolicyKind::Scp && a.target != Target::Root)
+        .map(|a| a.target)
+        .collect();
+    org.full_aws_access_detached = with_scp;
+    let bare = org
+        .ous
+        .iter()
+        .skip(1)
+        .map(|o| Target::Ou(o.id))
+        .find(|t| org.attached(*t, PolicyKind::Scp).is_empty());
+    org.full_aws_access_detached.extend(bare);
     for p in &mut org.policies {
         let text = serde_json::to_string(&p.document).unwrap();
         let fixed = text.replace(
@@ -118,6 +136,7 @@ fn apply_and_compare(test: &str, tf: &Terraform, session: &Session, org: &Org) {
     let apply = ["apply", "-auto-approve", "-input=false", "-no-color"];
     tf.ok_on(session, &management, &apply);
     step("management applied");
+    run_readme_detach_step(tf, session, dir.path());
     let accounts: Vec<&PathBuf> = roots.iter().filter(|r| **r != management).collect();
     for pair in accounts.chunks(2) {
         std::thread::scope(|s| {
@@ -131,6 +150,21 @@ fn apply_and_compare(test: &str, tf: &Terraform, session: &Session, org: &Org) {
     let mut actual = readback::read(session);
     let ids = Ids::read(session);
     let mut expected = readback::expected(org, &ids);
+    // the harness predates `full_aws_access_detached`: where FullAWSAccess
+    // stays, from the IR (AWS keeps it where no other SCP is attached)
+    if org
+        .policy_types
+        .contains(&OrgPolicyType::ServiceControlPolicy)
+    {
+        let mut targets = vec![Target::Root];
+        targets.extend(org.ous.iter().skip(1).map(|o| Target::Ou(o.id)));
+        targets.extend(org.accounts.iter().map(|a| Target::Account(a.id)));
+        expected.full_aws_access = targets
+            .into_iter()
+            .filter(|t| org.has_full_aws_access(*t) || org.attached(*t, PolicyKind::Scp).is_empty())
+            .map(|t| readback::target_label(org, t))
+            .collect();
+    }
     // identity-center/ is not applied: nothing may be there
     expected.identity_center = IdentityCenter::default();
     canonical_iam_documents(&mut expected);
@@ -157,6 +191,38 @@ fn apply_and_compare(test: &str, tf: &Terraform, session: &Session, org: &Org) {
     ));
 }
 
+/// Runs the README's FullAWSAccess detach loop (if it has one) as written,
+/// with bash, the aws CLI and terraform, in the rendered `terraform/` dir.
+fn run_readme_detach_step(tf: &Terraform, session: &Session, dir: &Path) {
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let Some(start) = readme.find("for id in $(terraform") else {
+        return;
+    };
+    let end = start + readme[start..].find("\ndone").unwrap() + "\ndone".len();
+    let script = &readme[start..end];
+    let aws = tools::aws_cli("README detach step").expect("the aws CLI");
+    let mut path =
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect::<Vec<_>>();
+    path.insert(0, aws.parent().unwrap().to_path_buf());
+    path.insert(0, Path::new(&tf.bin).parent().unwrap().to_path_buf());
+    let mut cmd = std::process::Command::new("bash");
+    cmd.current_dir(dir)
+        .env("PATH", std::env::join_paths(path).unwrap())
+        .env("TF_CLI_CONFIG_FILE", &tf.cli_config)
+        .args(["-euo", "pipefail", "-c", script]);
+    session.apply_env(&mut cmd);
+    for _ in 0..2 {
+        // twice: the step must be safe to re-run
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "the README's detach step failed:\n{script}\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn kitchen_sink_applies_on_the_emulator_and_plans_clean() {
     let test = "terraform apply (kitchen sink) on the emulator";
@@ -166,7 +232,12 @@ fn kitchen_sink_applies_on_the_emulator_and_plans_clean() {
     let Some(session) = emulator::acquire(test) else {
         return;
     };
-    apply_and_compare(test, &tf, &session, &moto_compatible(kitchen_sink()));
+    if tools::aws_cli(test).is_none() {
+        return;
+    }
+    let org = emulator_variant(kitchen_sink());
+    assert!(!org.full_aws_access_detached.is_empty());
+    apply_and_compare(test, &tf, &session, &org);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::org::{Account, AccountId, ManagedRef, Org, Placeholder, Policy, Polic
 use super::hcl::{Block, Body, Expr, Item, ObjectKey, Template};
 use super::{
     Names, Resolved, Root, access_role_variable, arn_policy_name, index, key, placeholders,
-    policy_document, region_variable, resource, versions_tf,
+    policy_document, policy_origin, region_variable, resource, versions_tf,
 };
 
 /// `accounts/<key>`.
@@ -241,13 +241,7 @@ fn render_account(org: &Org, account: AccountId) -> Option<Root> {
             body.str_attr("description", &p.description);
         }
         body.attr("policy", policy_document(p, &resolve));
-        resource(
-            &mut items,
-            &p.origin.construct,
-            "aws_iam_policy",
-            &name,
-            body,
-        );
+        resource(&mut items, &policy_origin(p), "aws_iam_policy", &name, body);
     }
     root.file("policies.tf", items);
 
@@ -310,7 +304,7 @@ fn render_account(org: &Org, account: AccountId) -> Option<Root> {
             body.attr("policy", policy_document(p, &resolve));
             resource(
                 &mut items,
-                &p.origin.construct,
+                &policy_origin(p),
                 "aws_iam_role_policy",
                 &pname,
                 body,
@@ -390,7 +384,7 @@ fn render_account(org: &Org, account: AccountId) -> Option<Root> {
             body.attr("policy", policy_document(p, &resolve));
             resource(
                 &mut items,
-                &p.origin.construct,
+                &policy_origin(p),
                 "aws_iam_group_policy",
                 &pname,
                 body,

@@ -8,8 +8,8 @@ use crate::org::{AssignmentPrincipal, ManagedRef, Org};
 use super::accounts::{Lookups, needed_accounts};
 use super::hcl::{Block, Body, Expr, Item};
 use super::{
-    Names, Root, arn_policy_name, index, key, placeholders, policy_document, region_variable,
-    resource, versions_tf,
+    Names, Root, arn_policy_name, index, key, placeholders, policy_document, policy_origin,
+    region_variable, resource, versions_tf,
 };
 
 pub const DIR: &str = "identity-center";
@@ -245,6 +245,20 @@ pub(crate) fn render(org: &Org) -> Option<Root> {
         if !ps.tags.is_empty() {
             body.attr("tags", Expr::str_map(&ps.tags));
         }
+        if !ps.session_tags.is_empty() {
+            let tags: Vec<String> = ps
+                .session_tags
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            body.blank();
+            body.comment(&format!(
+                "The blueprint's policies expect sessions of this permission set tagged {}.\n\
+                 Identity Center takes session tags from user attributes (attributes for access\n\
+                 control, configured once per instance), not from the permission set: see README.md.",
+                tags.join(", ")
+            ));
+        }
         resource(
             &mut items,
             &ps.origin.construct,
@@ -294,7 +308,7 @@ pub(crate) fn render(org: &Org) -> Option<Root> {
             body.raw_attr("instance_arn", "local.instance_arn");
             body.raw_attr("permission_set_arn", &ps_arn);
             body.attr("inline_policy", policy_document(p, &resolve));
-            resource(&mut items, &p.origin.construct, rtype, &aname, body);
+            resource(&mut items, &policy_origin(p), rtype, &aname, body);
             deps.push(format!("{rtype}.{aname}"));
         }
         if let Some(b) = &ps.boundary {

@@ -4,8 +4,8 @@ use crate::org::{AccountId, Org, OuId, Placeholder, PolicyKind, Target};
 
 use super::hcl::{Block, Body, Expr, Item, ObjectKey};
 use super::{
-    Names, Resolved, Root, access_role_variable, index, key, policy_document, region_variable,
-    resource, versions_tf,
+    Names, Resolved, Root, access_role_variable, index, key, policy_document, policy_origin,
+    region_variable, resource, versions_tf,
 };
 
 pub const DIR: &str = "management";
@@ -289,7 +289,7 @@ fn policies(org: &Org, addr: &Addresses) -> Vec<Item> {
         body.raw_attr("depends_on", format!("[{ORG}]"));
         resource(
             &mut items,
-            &policy.origin.construct,
+            &policy_origin(policy),
             "aws_organizations_policy",
             name,
             body,
@@ -325,6 +325,28 @@ fn policies(org: &Org, addr: &Addresses) -> Vec<Item> {
     items
 }
 
+/// The targets to detach the AWS default `FullAWSAccess` SCP from (root, OUs,
+/// accounts, in IR order): those where the blueprint does not keep it and that
+/// have an SCP of their own (AWS refuses to leave a target without any).
+pub(crate) fn full_aws_access_detach(org: &Org) -> Vec<Target> {
+    if !org
+        .policy_types
+        .contains(&crate::org::OrgPolicyType::ServiceControlPolicy)
+    {
+        return Vec::new();
+    }
+    let mut targets = vec![Target::Root];
+    targets.extend(org.ous.iter().skip(1).map(|o| Target::Ou(o.id)));
+    targets.extend(org.accounts.iter().map(|a| Target::Account(a.id)));
+    targets
+        .into_iter()
+        .filter(|t| !org.has_full_aws_access(*t) && !org.attached(*t, PolicyKind::Scp).is_empty())
+        .collect()
+}
+
+/// The output that lists the ids of [`full_aws_access_detach`].
+pub const DETACH_OUTPUT: &str = "full_aws_access_detach_target_ids";
+
 fn output(name: &str, description: &str, value: Expr) -> Item {
     let mut body = Body::new();
     body.str_attr("description", description);
@@ -344,7 +366,7 @@ fn outputs(org: &Org, addr: &Addresses) -> Vec<Item> {
             )
         })
         .collect();
-    vec![
+    let mut items = vec![
         output(
             "organization_id",
             "The organization's id (o-…).",
@@ -370,5 +392,21 @@ fn outputs(org: &Org, addr: &Addresses) -> Vec<Item> {
             "OU ids by path (Workloads/Prod).",
             Expr::Object(ous),
         ),
-    ]
+    ];
+    let detach = full_aws_access_detach(org);
+    if !detach.is_empty() {
+        items.push(output(
+            DETACH_OUTPUT,
+            "Ids (separated by spaces) of the targets to detach the AWS default FullAWSAccess SCP from once this root is applied (README.md).",
+            Expr::Raw(format!(
+                "join(\" \", [{}])",
+                detach
+                    .iter()
+                    .map(|t| addr.target_id(org, *t))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        ));
+    }
+    items
 }

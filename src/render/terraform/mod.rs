@@ -271,6 +271,21 @@ pub(crate) fn resource(items: &mut Vec<Item>, origin: &str, rtype: &str, name: &
     )));
 }
 
+/// The blueprint constructs a policy comes from: its origin, or for a
+/// document merged from several constructs, each of them.
+pub(crate) fn policy_origin(policy: &Policy) -> String {
+    if policy.parts.is_empty() {
+        return policy.origin.construct.clone();
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for part in &policy.parts {
+        if !seen.contains(&part.construct.as_str()) {
+            seen.push(&part.construct);
+        }
+    }
+    seen.join(", ")
+}
+
 /// The HCL expression for `map["key"]`.
 pub(crate) fn index(map: &str, key: &str) -> String {
     format!("{map}[{}]", hcl::quote(key))

@@ -52,11 +52,30 @@ pub(crate) fn render(org: &Org, roots: &[Root], header: &str) -> String {
         management::DIR
     );
     let mut step = 2;
+    let detach = management::full_aws_access_detach(org);
+    if !detach.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n# {step}. take the default FullAWSAccess SCP off the targets where the blueprint\n\
+             #    replaces it (see \"Why a manual step\" below)\n\
+             for id in $(terraform -chdir={} output -raw {}); do\n  \
+             attached=$(aws organizations list-policies-for-target --target-id \"$id\" \\\n    \
+             --filter SERVICE_CONTROL_POLICY --query \"Policies[?Id=='p-FullAWSAccess'].Id\" --output text)\n  \
+             if [ -n \"$attached\" ]; then\n    \
+             aws organizations detach-policy --policy-id p-FullAWSAccess --target-id \"$id\"\n  \
+             fi\n\
+             done",
+            management::DIR,
+            management::DETACH_OUTPUT,
+        );
+        step += 1;
+    }
     if ic {
         let _ = writeln!(
             s,
             "\n# {step}. by hand, once: enable IAM Identity Center (organization instance) in the\n\
-             #    management account, in region {} — AWS offers no API for this",
+             #    management account, in region {} (in the console: the API only creates\n\
+             #    account instances)",
             org.home_region.replace('\n', " ")
         );
         step += 1;
@@ -150,13 +169,45 @@ pub(crate) fn render(org: &Org, roots: &[Root], header: &str) -> String {
          - Enabling IAM Identity Center, account creation timing and email verification, and \
          closing accounts.\n",
     );
-    if !org.keep_full_aws_access || !org.keep_rcp_full_aws_access {
-        s.push_str(
-            "\n## Manual step: detach the AWS default policies\n\n\
-             The blueprint replaces the default `FullAWSAccess` / `RCPFullAWSAccess` attachments. \
-             Terraform cannot detach an attachment it did not create in a single apply, so after \
-             step 1 detach them by hand from every target that has a blueprint policy \
-             (`aws organizations detach-policy --policy-id p-FullAWSAccess --target-id …`).\n",
+    let tagged: Vec<String> = org
+        .permission_sets
+        .iter()
+        .filter(|ps| !ps.session_tags.is_empty())
+        .map(|ps| {
+            let tags: Vec<String> = ps
+                .session_tags
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!("{} ({})", code(&ps.name), code(&tags.join(", ")))
+        })
+        .collect();
+    if !tagged.is_empty() {
+        let _ = write!(
+            s,
+            "\n## Manual step: session tags for attribute-based access\n\n\
+             The blueprint's policies expect the sessions of these permission sets to carry tags: \
+             {}. IAM Identity Center takes session tags from user attributes (*attributes for \
+             access control*, configured once per instance, e.g. with \
+             `aws_ssoadmin_instance_access_control_attributes`), not from a permission set, so \
+             they are not rendered: give the users who receive these permission sets the matching \
+             attribute values and map the attribute keys.\n",
+            tagged.join(", ")
+        );
+    }
+    if !detach.is_empty() {
+        let names: Vec<String> = detach.iter().map(|t| code(&org.target_name(*t))).collect();
+        let _ = write!(
+            s,
+            "\n## Why a manual step: the default `FullAWSAccess`\n\n\
+             The blueprint takes the AWS default `FullAWSAccess` SCP off {}. AWS attaches it by \
+             itself to every new OU and account, and Terraform can only destroy attachments it \
+             created, so the detach is a command after step 1, once the blueprint's own SCPs are \
+             attached (AWS refuses to leave a target without any SCP). The ids come from the \
+             `{}` output of `{}/`.\n",
+            names.join(", "),
+            management::DETACH_OUTPUT,
+            management::DIR,
         );
     }
     s

@@ -5,6 +5,10 @@ resource "aws_ssoadmin_permission_set" "admin" {
   name             = "Admin"
   instance_arn     = local.instance_arn
   session_duration = "PT1H"
+
+  # The blueprint's policies expect sessions of this permission set tagged Project=ledger.
+  # Identity Center takes session tags from user attributes (attributes for access
+  # control, configured once per instance), not from the permission set: see README.md.
 }
 
 # blueprint: identity_center.permission_sets.Admin

@@ -27,3 +27,8 @@ output "organizational_unit_ids" {
     "Team A" = aws_organizations_organizational_unit.team_a_2.id
   }
 }
+
+output "full_aws_access_detach_target_ids" {
+  description = "Ids (separated by spaces) of the targets to detach the AWS default FullAWSAccess SCP from once this root is applied (README.md)."
+  value       = join(" ", [aws_organizations_organizational_unit.team_a_2.id])
+}
