@@ -55,15 +55,24 @@ const TRUST_ACTIONS: [&str; 6] = [
 
 /// Computes the facts for `action` on `resource`.
 pub fn action_facts(action: &str, resource: &str) -> ActionFacts {
-    let lower = action.to_ascii_lowercase();
-    let service = lower.split(':').next().unwrap_or("");
-    let parts: Vec<&str> = resource.splitn(6, ':').collect();
-    let (res_service, res_account, res_path) = match parts.as_slice() {
-        ["arn", _, s, _, a, r] => (*s, *a, *r),
+    let service = action.split(':').next().unwrap_or("");
+    let mut parts = resource.splitn(6, ':');
+    let (res_service, res_account, res_path) = match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (Some("arn"), Some(_), Some(s), Some(_), Some(a), Some(r)) => (s, a, r),
         _ => ("", "", ""),
     };
-    let access = access_level(action);
-    let changes = matches!(access, Access::Change);
+    let info = info(action);
+    let changes = matches!(
+        info.map(|a| a.access_level),
+        Some(AccessLevel::Write | AccessLevel::PermissionsManagement | AccessLevel::Tagging)
+    );
     let aws_owned = match res_service {
         "iam" => {
             (res_account == "aws" && res_path.starts_with("policy/"))
@@ -72,17 +81,16 @@ pub fn action_facts(action: &str, resource: &str) -> ActionFacts {
         "kms" => res_path.starts_with("alias/aws/"),
         _ => false,
     };
+    let is_kms = service.eq_ignore_ascii_case("kms");
     ActionFacts {
-        wildcard_only: is_wildcard_only(action),
-        rcp_service: catalog_rcp_supported(service),
-        trust_required: TRUST_ACTIONS.contains(&lower.as_str())
+        wildcard_only: info.is_some_and(|a| a.resource_types.is_empty()),
+        rcp_service: catalog::catalog().rcp_supported(service),
+        trust_required: TRUST_ACTIONS.iter().any(|t| t.eq_ignore_ascii_case(action))
             && res_service == "iam"
             && res_path.starts_with("role/"),
-        key_policy_required: service == "kms"
-            && res_service == "kms"
-            && res_path.starts_with("key/"),
+        key_policy_required: is_kms && res_service == "kms" && res_path.starts_with("key/"),
         aws_owned_change: aws_owned && changes,
-        always_allowed: lower == "sts:getcalleridentity",
+        always_allowed: action.eq_ignore_ascii_case("sts:getcalleridentity"),
     }
 }
 
@@ -90,17 +98,6 @@ pub fn action_facts(action: &str, resource: &str) -> ActionFacts {
 fn info(action: &str) -> Option<catalog::ActionInfo<'static>> {
     let c = catalog::catalog();
     c.action_by_id(c.action(action)?)
-}
-
-/// Whether the action supports only `Resource: "*"` (it lists no resource
-/// types in the catalogue). Unknown actions are treated as supporting
-/// resources.
-fn is_wildcard_only(action: &str) -> bool {
-    info(action).is_some_and(|a| a.resource_types.is_empty())
-}
-
-fn catalog_rcp_supported(service: &str) -> bool {
-    catalog::catalog().rcp_supported(service)
 }
 
 /// The action's access level; `Unknown` for actions the catalogue lacks.
