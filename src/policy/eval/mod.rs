@@ -880,6 +880,67 @@ mod tests {
     }
 
     #[test]
+    fn labels_name_policies_and_levels_in_explanations() {
+        let compiled = |t: &str| Arc::new(CompiledPolicy::compile(&parse_policy(t).unwrap()));
+        let full = compiled(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
+        let deny = compiled(
+            r#"{"Statement":{"Sid":"DenyLeave","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}}"#,
+        );
+        let set = PolicySet {
+            identity: vec![PolicyRef::labelled(Arc::clone(&full), "role:admin")],
+            scp_levels: Some(vec![
+                Level {
+                    label: Some("Root".into()),
+                    policies: vec![PolicyRef::labelled(Arc::clone(&full), "FullAWSAccess")],
+                },
+                Level {
+                    label: Some("Root → Workloads → Prod".into()),
+                    policies: vec![
+                        PolicyRef::labelled(Arc::clone(&full), "FullAWSAccess"),
+                        PolicyRef::labelled(deny, "scp:deny-leave-org"),
+                    ],
+                },
+            ]),
+            ..Default::default()
+        };
+        let r = req(USER, "organizations:LeaveOrganization", "*", "111111111111");
+        let e = explain(&set, &r);
+        assert_eq!(e.decision, Decision::ExplicitDeny);
+        assert_eq!(e.explanation.policy.as_deref(), Some("scp:deny-leave-org"));
+        assert_eq!(e.explanation.statement.as_deref(), Some("DenyLeave"));
+        assert_eq!(
+            e.explanation.level.as_deref(),
+            Some("Root → Workloads → Prod")
+        );
+        assert!(
+            e.explanation
+                .message
+                .ends_with("with an explicit deny in a service control policy (`scp:deny-leave-org`, statement `DenyLeave`)"),
+            "{}",
+            e.explanation.message
+        );
+        let human = e.to_human();
+        assert!(
+            human.contains("service control policies, level Root → Workloads → Prod: denies"),
+            "{human}"
+        );
+        assert!(
+            human.contains("Allow `role:admin` statement `#0`"),
+            "{human}"
+        );
+        // service-linked roles: SCP levels are shown as not applicable
+        let slr = req(
+            "arn:aws:iam::111111111111:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX",
+            "organizations:LeaveOrganization",
+            "*",
+            "111111111111",
+        );
+        let e = explain(&set, &slr);
+        assert_eq!(e.decision, Decision::Allow);
+        assert!(e.trace.iter().any(|g| g.verdict == Verdict::NotApplicable));
+    }
+
+    #[test]
     fn action_index_files_statements_by_service() {
         let p = CompiledPolicy::compile(
             &parse_policy(
