@@ -20,6 +20,17 @@
 //!    is not; role trust policies and KMS key policies must allow even in the
 //!    same account. Cross-account, both sides must allow.
 //!
+//! Not modelled (the caller supplies what it knows): the management account's
+//! exemption from SCPs (pass no SCP levels), ACLs and S3 Object Ownership,
+//! S3 Block Public Access, forward access sessions and `aws:CalledVia`,
+//! unique-ID principal matching (a re-created role matching old policies),
+//! the RCP exemption of AWS managed KMS keys, context keys AWS sets from the
+//! transport (`aws:SourceIp`, `aws:SecureTransport`, `aws:CurrentTime`, …:
+//! give them in the context), and the documented advice that a `Deny` with
+//! `NotPrincipal` must also list the session and the account (here the
+//! `NotPrincipal` list is matched like a `Principal` list: a role ARN covers
+//! its sessions, an account covers its principals).
+//!
 //! Policies are compiled once ([`CompiledPolicy`], shared with `Arc`) and
 //! evaluated many times: [`decide`] allocates nothing; [`explain`] builds the
 //! explanation and a trace of every gate, and always agrees with [`decide`]
