@@ -32,7 +32,7 @@
 //! its sessions, an account covers its principals).
 //!
 //! Policies are compiled once ([`CompiledPolicy`], shared with `Arc`) and
-//! evaluated many times: [`decide`] allocates nothing; [`explain`] builds the
+//! evaluated many times: [`decide`] allocates nothing; [`explain()`] builds the
 //! explanation and a trace of every gate, and always agrees with [`decide`]
 //! (it calls it).
 
