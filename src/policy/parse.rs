@@ -1,4 +1,4 @@
-//! Policy documents → [`Policy`](super::ast::Policy), with every problem AWS's own policy
+//! Policy documents → [`Policy`], with every problem AWS's own policy
 //! parser would reject, each naming the element and where it is.
 //!
 //! Entry points:
