@@ -68,6 +68,35 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// The index of the first byte at or after `from` that ends a plain run of
+/// string content: `"`, `\\` or a control character (`b.len()` if none).
+/// Eight bytes at a time (SWAR): the lowest flagged byte of a word is exact.
+#[inline]
+fn find_special(b: &[u8], from: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= b.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[i..i + 8]);
+        let v = u64::from_le_bytes(w);
+        let quote = v ^ (LO * u64::from(b'"'));
+        let slash = v ^ (LO * u64::from(b'\\'));
+        let hits = (quote.wrapping_sub(LO) & !quote)
+            | (slash.wrapping_sub(LO) & !slash)
+            | (v.wrapping_sub(LO * 0x20) & !v);
+        let hits = hits & HI;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !matches!(b[i], b'"' | b'\\' | 0..=0x1f) {
+        i += 1;
+    }
+    i
+}
+
 /// `true`, `false`, `null` or a number (loosely: digits, sign, point, exponent).
 fn valid_scalar(t: &[u8]) -> bool {
     match t.first() {
@@ -191,13 +220,13 @@ impl<'a> Scanner<'a> {
     fn plain_string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.pos;
-        loop {
-            match self.next()? {
-                b'"' => return self.text.get(start..self.pos - 1),
-                b'\\' => return None,
-                c if c < 0x20 => return None,
-                _ => {}
+        let end = find_special(self.b, start);
+        match self.b.get(end)? {
+            b'"' => {
+                self.pos = end + 1;
+                self.text.get(start..end)
             }
+            _ => None,
         }
     }
 
@@ -239,13 +268,13 @@ impl<'a> Scanner<'a> {
                 C_QUOTE => {
                     i += 1;
                     loop {
+                        i = find_special(b, i);
                         let c = *b.get(i)?;
                         i += 1;
                         match CLASS[c as usize] {
                             C_QUOTE => break,
                             C_ESCAPE => i += 1,
-                            C_CONTROL => return None,
-                            _ => {}
+                            _ => return None,
                         }
                     }
                     if depth == 0 {
@@ -526,6 +555,27 @@ mod tests {
         let anon =
             r#"{"request": {"principal": {"type": "Anonymous"}, "action": "a", "resource": "r"}}"#;
         assert_eq!(scan(anon).unwrap().principal, Some(None));
+    }
+
+    #[test]
+    fn special_bytes_are_found_exactly() {
+        let cases: [&[u8]; 6] = [
+            b"abcdefghijklmnop\"",
+            b"abc\\defghijklmnop",
+            b"abcdefgh\x01ijk",
+            b"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"x",
+            b"no special bytes at all here",
+            b"\"",
+        ];
+        for c in cases {
+            let expected = c
+                .iter()
+                .position(|&x| x == b'"' || x == b'\\' || x < 0x20)
+                .unwrap_or(c.len());
+            for from in 0..=expected {
+                assert_eq!(find_special(c, from), expected, "{c:?} from {from}");
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! - Resource control policies only govern the services that support them.
 
 use crate::catalog::{self, AccessLevel};
+use crate::policy::fxhash::FxHasher;
 
 /// Access level of an action (from the AWS catalogue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,11 +69,8 @@ pub fn action_facts(action: &str, resource: &str) -> ActionFacts {
         (Some("arn"), Some(_), Some(s), Some(_), Some(a), Some(r)) => (s, a, r),
         _ => ("", "", ""),
     };
-    let info = info(action);
-    let changes = matches!(
-        info.map(|a| a.access_level),
-        Some(AccessLevel::Write | AccessLevel::PermissionsManagement | AccessLevel::Tagging)
-    );
+    let cat = catalog_facts(action);
+    let changes = cat.changes;
     let aws_owned = match res_service {
         "iam" => {
             (res_account == "aws" && res_path.starts_with("policy/"))
@@ -83,8 +81,8 @@ pub fn action_facts(action: &str, resource: &str) -> ActionFacts {
     };
     let is_kms = service.eq_ignore_ascii_case("kms");
     ActionFacts {
-        wildcard_only: info.is_some_and(|a| a.resource_types.is_empty()),
-        rcp_service: catalog::catalog().rcp_supported(service),
+        wildcard_only: cat.wildcard_only,
+        rcp_service: cat.rcp_service,
         trust_required: TRUST_ACTIONS.iter().any(|t| t.eq_ignore_ascii_case(action))
             && res_service == "iam"
             && res_path.starts_with("role/"),
@@ -92,6 +90,47 @@ pub fn action_facts(action: &str, resource: &str) -> ActionFacts {
         aws_owned_change: aws_owned && changes,
         always_allowed: action.eq_ignore_ascii_case("sts:getcalleridentity"),
     }
+}
+
+/// What the catalogue says about an action, as the evaluator uses it.
+#[derive(Debug, Clone, Copy, Default)]
+struct CatalogFacts {
+    wildcard_only: bool,
+    changes: bool,
+    rcp_service: bool,
+}
+
+thread_local! {
+    /// Catalogue answers per action text (a batch asks about the same few
+    /// actions again and again). Bounded: cleared when it grows large.
+    static CATALOG_FACTS: std::cell::RefCell<
+        std::collections::HashMap<Box<str>, CatalogFacts, std::hash::BuildHasherDefault<FxHasher>>,
+    > = std::cell::RefCell::default();
+}
+
+fn catalog_facts(action: &str) -> CatalogFacts {
+    let cached = CATALOG_FACTS.with(|c| c.borrow().get(action).copied());
+    if let Some(f) = cached {
+        return f;
+    }
+    let info = info(action);
+    let service = action.split(':').next().unwrap_or("");
+    let facts = CatalogFacts {
+        wildcard_only: info.is_some_and(|a| a.resource_types.is_empty()),
+        changes: matches!(
+            info.map(|a| a.access_level),
+            Some(AccessLevel::Write | AccessLevel::PermissionsManagement | AccessLevel::Tagging)
+        ),
+        rcp_service: catalog::catalog().rcp_supported(service),
+    };
+    CATALOG_FACTS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 4096 {
+            c.clear();
+        }
+        c.insert(action.into(), facts);
+    });
+    facts
 }
 
 /// The action's catalogue entry, if the catalogue knows it.
