@@ -31,7 +31,7 @@ codes! {
     LF007, Error, "a file holds more than one YAML document";
     LF008, Error, "unsupported YAML: custom tags, complex keys, bad merge keys, alias expansion beyond the limit";
     LF009, Error, "an `include:` or `file:` path is absolute or escapes the blueprint's directory";
-    LF010, Error, "`include:` files include each other in a cycle";
+    LF010, Error, "`include:` files include each other in a cycle, or a file is included twice";
     LF011, Error, "two files define the same key (include conflict)";
     LF012, Error, "a policy file is not valid JSON";
     LF013, Error, "`include:` is not a list of file paths";
@@ -64,6 +64,7 @@ codes! {
     LF214, Error, "the same entry is listed twice (a policy attached twice, a target twice, …)";
     LF215, Error, "two IAM policies (managed policy, boundary) would get the same name in one account";
     LF216, Error, "a policy type is used but not enabled in `organization.policy_types`";
+    LF217, Error, "two definitions create the same IAM role in one account";
     // AWS limits and naming rules
     LF301, Error, "OUs nested deeper than 5 levels below the root";
     LF302, Error, "more than 5 SCPs on one root, OU or account (FullAWSAccess counts)";

@@ -376,8 +376,9 @@ pub struct AuditTrailGuardrail {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequireBoundaryGuardrail {
-    /// The boundary (a name from `boundaries`) every new role must carry.
-    pub boundary: Sp<String>,
+    /// The boundaries (names from `boundaries`) a new role may carry; creating a
+    /// role without one of them is denied.
+    pub boundaries: Vec<Sp<String>>,
     /// Where to attach: `Root`, OU paths or account names.
     pub attach: Vec<Sp<String>>,
     /// Principals exempted (the platform's own pipeline, break-glass): role names or IAM ARN patterns.
@@ -517,6 +518,11 @@ pub struct IdentityCenter {
     /// Who gets which permission set in which accounts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assignments: Vec<Assignment>,
+    /// Attributes for access control: session tags Identity Center sets on every
+    /// session from user attributes (the principal tags ABAC policies match). Each
+    /// key is the tag key, the value the attribute, e.g. `${path:enterprise.department}`.
+    #[serde(default, skip_serializing_if = "NameMap::is_empty")]
+    pub access_control_attributes: NameMap<Sp<String>>,
 }
 
 /// An Identity Center group.
@@ -569,10 +575,6 @@ pub struct PermissionSet {
     /// URL the access portal opens after sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay_state: Option<Sp<String>>,
-    /// Session tags set for users of this permission set, used by ABAC
-    /// (e.g. `Project: ledger`).
-    #[serde(default, skip_serializing_if = "NameMap::is_empty")]
-    pub session_tags: NameMap<Sp<String>>,
     /// Tags on the permission set.
     #[serde(default, skip_serializing_if = "NameMap::is_empty")]
     pub tags: NameMap<Sp<String>>,
@@ -647,7 +649,7 @@ pub struct Trust {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aws: Vec<Sp<String>>,
     /// Principals of this blueprint, e.g. `role:ci-deployer@shared-services` or
-    /// `permission_set:PlatformAdmin@payments-prod`.
+    /// `permission_set:TeamAdmin@self` (`@self`: the account the role is created in).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub principals: Vec<Sp<String>>,
     /// AWS services that may assume the role.

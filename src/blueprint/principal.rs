@@ -154,8 +154,8 @@ mod tests {
 
     #[test]
     fn explains_mistakes() {
-        let e = parse("permset:X@a").unwrap_err();
-        assert_eq!(e.message, "unknown principal kind `permset`");
+        let e = parse("permision_set:X@a").unwrap_err();
+        assert_eq!(e.message, "unknown principal kind `permision_set`");
         assert_eq!(e.help, "did you mean `permission_set:X@a`?");
         assert!(
             parse("role:ci")

@@ -17,6 +17,66 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     case_insensitive(ctx);
     iam_policy_names(ctx);
     lists(ctx);
+    roles_per_account(ctx);
+}
+
+/// `roles:` and the admin roles of delegated teams land in accounts; one
+/// account cannot hold two roles with one name (IAM compares without case).
+fn roles_per_account(ctx: &mut Ctx<'_>) {
+    use crate::blueprint::tree::Target;
+    let bp = ctx.bp;
+    let mut defs: Vec<(String, &Sp<String>, &[Sp<String>], String)> = Vec::new();
+    for (name, role) in bp.roles.iter() {
+        defs.push((name.value.clone(), name, &role.accounts, format!("role `{}`", name.value)));
+    }
+    for (team, d) in bp.delegation.iter() {
+        let role = d
+            .admin_role
+            .as_ref()
+            .map_or_else(|| format!("{}-admin", team.value), |r| r.value.clone());
+        let span = d.admin_role.as_ref().unwrap_or(team);
+        defs.push((role, span, &d.accounts, format!("the admin role of team `{}`", team.value)));
+    }
+    let mut seen: HashMap<(Target, String), (Span, String)> = HashMap::new();
+    let mut reported: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    let mut found = Vec::new();
+    for (role, span, targets, what) in defs {
+        let mut accounts = Vec::new();
+        for t in targets {
+            match ctx.idx.resolve_target(&t.value) {
+                Ok(Target::Management) => accounts.push(Target::Management),
+                Ok(target) => accounts.extend(ctx.idx.accounts_of(target, true).into_iter().map(Target::Account)),
+                Err(_) => {}
+            }
+        }
+        for account in accounts {
+            let key = (account, role.to_lowercase());
+            match seen.get(&key) {
+                Some((first, first_what)) if first_what != &what => {
+                    if reported.insert((first_what.clone(), what.clone())) {
+                        let account_name = match account {
+                            Target::Account(a) => ctx.idx.accounts[a].name.value.clone(),
+                            _ => ctx.idx.management_name().to_string(),
+                        };
+                        found.push(
+                            Diagnostic::error(
+                                codes::LF217,
+                                format!("{what} and {first_what} both create role `{role}` in account `{account_name}`"),
+                            )
+                            .with_label(span.span, "second definition")
+                            .with_secondary(*first, "first definition")
+                            .with_help("rename one of the roles, or keep their `accounts:` apart"),
+                        );
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(key, (span.span, what.clone()));
+                }
+            }
+        }
+    }
+    ctx.out.extend(found);
 }
 
 fn accounts(ctx: &mut Ctx<'_>) {

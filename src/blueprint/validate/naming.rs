@@ -195,7 +195,9 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
             aws_managed(ctx, p);
         }
         tags(ctx, &ps.tags);
-        tags(ctx, &ps.session_tags);
+    }
+    for (key, _) in bp.identity_center.access_control_attributes.iter() {
+        tag_key(ctx, key);
     }
 
     // roles

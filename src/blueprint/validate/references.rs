@@ -52,7 +52,9 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     }
     let g = &bp.guardrails;
     if let Some(r) = &g.require_boundary_on_create_role {
-        boundary(ctx, &r.boundary);
+        for b in &r.boundaries {
+            boundary(ctx, b);
+        }
     }
     let abac_keys = bp.abac.as_ref().is_some_and(|a| !a.tag_keys.is_empty());
     if let Some(r) = &g.require_tags_on_create {
@@ -119,7 +121,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
 
     let mut cache = Reach::default();
     for test in &bp.tests {
-        principal_ref(ctx, &test.principal, &mut cache);
+        principal_ref(ctx, &test.principal, &mut cache, false);
     }
 }
 
@@ -318,7 +320,7 @@ fn named<T>(
 fn trust_refs(ctx: &mut Ctx<'_>, trust: &Trust) {
     let mut cache = Reach::default();
     for p in &trust.principals {
-        principal_ref(ctx, p, &mut cache);
+        principal_ref(ctx, p, &mut cache, true);
     }
     for s in &trust.services {
         if let Some(account) = &s.source_account
@@ -380,7 +382,10 @@ fn reached(
     out
 }
 
-fn principal_ref(ctx: &mut Ctx<'_>, text: &Sp<String>, reach: &mut Reach) {
+/// The account word that means "the account this role is created in".
+pub(crate) const SELF_ACCOUNT: &str = "self";
+
+fn principal_ref(ctx: &mut Ctx<'_>, text: &Sp<String>, reach: &mut Reach, in_trust: bool) {
     let p = match principal::parse(&text.value) {
         Ok(p) => p,
         Err(e) => {
@@ -394,6 +399,17 @@ fn principal_ref(ctx: &mut Ctx<'_>, text: &Sp<String>, reach: &mut Reach) {
     };
     let bp = ctx.bp;
     let account = match &p.account {
+        Some(a) if a == SELF_ACCOUNT => {
+            if !in_trust {
+                ctx.push(
+                    Diagnostic::error(codes::LF207, format!("`{}`: `@self` only works in trust policies", text.value))
+                        .with_label(text.span, "which account?")
+                        .with_help("a test names a concrete account, e.g. `@payments-prod`"),
+                );
+                return;
+            }
+            None
+        }
         Some(a) => {
             let found = ctx.idx.account(a);
             if found.is_none() {
