@@ -23,7 +23,10 @@ fn committed_schema_matches_the_model() {
 #[test]
 fn the_schema_is_valid_json_schema_and_describes_every_property() {
     let schema = landform::blueprint::schema::schema();
-    assert!(jsonschema::meta::is_valid(schema), "not a valid JSON Schema");
+    assert!(
+        jsonschema::meta::is_valid(schema),
+        "not a valid JSON Schema"
+    );
     // every property of every definition carries a description (editors show them)
     let mut missing = Vec::new();
     let mut objects = vec![("root".to_string(), schema)];

@@ -92,7 +92,14 @@ pub fn parse(text: &str) -> Result<PrincipalRef, ParseError> {
         Some(k) => *k,
         None => {
             let keywords: Vec<&str> = PrincipalKind::ALL.iter().map(|k| k.keyword()).collect();
-            let help = match suggest::closest(kind_text, &keywords) {
+            // typos, and abbreviations such as `permset` or `perm`
+            let head: String = kind_text.chars().take(3).collect();
+            let abbreviated = keywords.iter().copied().find(|k| {
+                head.chars().count() == 3
+                    && k.starts_with(&head)
+                    && kind_text.chars().all(|c| k.contains(c))
+            });
+            let help = match suggest::closest(kind_text, &keywords).or(abbreviated) {
                 Some(s) => format!("did you mean `{s}:{rest}`?"),
                 None => GRAMMAR.to_string(),
             };
@@ -154,6 +161,10 @@ mod tests {
 
     #[test]
     fn explains_mistakes() {
+        assert_eq!(
+            parse("permset:X@a").unwrap_err().help,
+            "did you mean `permission_set:X@a`?"
+        );
         let e = parse("permision_set:X@a").unwrap_err();
         assert_eq!(e.message, "unknown principal kind `permision_set`");
         assert_eq!(e.help, "did you mean `permission_set:X@a`?");
@@ -165,6 +176,7 @@ mod tests {
         );
         assert!(parse("user:a@b").is_err());
         assert!(parse("ProdReadOnly").is_err());
+        assert!(parse("pé€:x@y").is_err());
         assert!(parse("role:@x").is_err());
         assert!(parse("role:x@").is_err());
     }

@@ -440,7 +440,7 @@ impl<'a> Builder<'a> {
 
     fn mapping(&mut self, start: Span) -> Result<(Node, usize), Stop> {
         let mut entries: Vec<Entry> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index = KeyIndex::default();
         let mut merged: Vec<Entry> = Vec::new();
         let mut size = 1usize;
         let mut end = start.end;
@@ -490,7 +490,7 @@ impl<'a> Builder<'a> {
                 self.merge_into(&mut merged, value);
                 continue;
             }
-            if let Some(&first) = index.get(&key) {
+            if let Some(first) = index.get(&entries, &key) {
                 let first_span = entries[first].key_span;
                 self.diagnostics.push(
                     Diagnostic::error(codes::LF006, format!("duplicate key `{key}`"))
@@ -503,7 +503,7 @@ impl<'a> Builder<'a> {
                 );
                 continue;
             }
-            index.insert(key.clone(), entries.len());
+            index.insert(&entries, &key);
             entries.push(Entry {
                 key,
                 key_span,
@@ -512,8 +512,8 @@ impl<'a> Builder<'a> {
         }
         // merge keys: explicit keys win, earlier merged maps win over later ones
         for m in merged {
-            if !index.contains_key(&m.key) {
-                index.insert(m.key.clone(), entries.len());
+            if index.get(&entries, &m.key).is_none() {
+                index.insert(&entries, &m.key);
                 entries.push(m);
             }
         }
@@ -583,6 +583,44 @@ impl<'a> Builder<'a> {
                 .with_label(span, "custom tag")
                 .with_help("remove the tag; blueprints use plain YAML values"),
         );
+    }
+}
+
+/// Finds keys already seen in a mapping: a linear scan for small mappings,
+/// a hash map once they grow (blueprints have many small mappings and a few
+/// big ones, such as an OU with thousands of accounts).
+#[derive(Default)]
+struct KeyIndex {
+    map: Option<HashMap<String, usize>>,
+}
+
+impl KeyIndex {
+    const LINEAR: usize = 16;
+
+    fn get(&self, entries: &[Entry], key: &str) -> Option<usize> {
+        match &self.map {
+            Some(m) => m.get(key).copied(),
+            None => entries.iter().position(|e| e.key == key),
+        }
+    }
+
+    /// Records `key` at position `entries.len()` (before it is pushed).
+    fn insert(&mut self, entries: &[Entry], key: &str) {
+        match &mut self.map {
+            Some(m) => {
+                m.insert(key.to_string(), entries.len());
+            }
+            None if entries.len() >= Self::LINEAR => {
+                let mut m: HashMap<String, usize> = entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.key.clone(), i))
+                    .collect();
+                m.insert(key.to_string(), entries.len());
+                self.map = Some(m);
+            }
+            None => {}
+        }
     }
 }
 

@@ -25,9 +25,16 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
 fn roles_per_account(ctx: &mut Ctx<'_>) {
     use crate::blueprint::tree::Target;
     let bp = ctx.bp;
-    let mut defs: Vec<(String, &Sp<String>, &[Sp<String>], String)> = Vec::new();
+    // (role name, where it is named, its accounts, what defines it)
+    type RoleDef<'b> = (String, &'b Sp<String>, &'b [Sp<String>], String);
+    let mut defs: Vec<RoleDef<'_>> = Vec::new();
     for (name, role) in bp.roles.iter() {
-        defs.push((name.value.clone(), name, &role.accounts, format!("role `{}`", name.value)));
+        defs.push((
+            name.value.clone(),
+            name,
+            &role.accounts,
+            format!("role `{}`", name.value),
+        ));
     }
     for (team, d) in bp.delegation.iter() {
         let role = d
@@ -35,17 +42,28 @@ fn roles_per_account(ctx: &mut Ctx<'_>) {
             .as_ref()
             .map_or_else(|| format!("{}-admin", team.value), |r| r.value.clone());
         let span = d.admin_role.as_ref().unwrap_or(team);
-        defs.push((role, span, &d.accounts, format!("the admin role of team `{}`", team.value)));
+        defs.push((
+            role,
+            span,
+            &d.accounts,
+            format!("the admin role of team `{}`", team.value),
+        ));
     }
     let mut seen: HashMap<(Target, String), (Span, String)> = HashMap::new();
-    let mut reported: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    let mut reported: std::collections::HashSet<(String, String)> =
+        std::collections::HashSet::new();
     let mut found = Vec::new();
     for (role, span, targets, what) in defs {
         let mut accounts = Vec::new();
         for t in targets {
             match ctx.idx.resolve_target(&t.value) {
                 Ok(Target::Management) => accounts.push(Target::Management),
-                Ok(target) => accounts.extend(ctx.idx.accounts_of(target, true).into_iter().map(Target::Account)),
+                Ok(target) => accounts.extend(
+                    ctx.idx
+                        .accounts_of(target, true)
+                        .into_iter()
+                        .map(Target::Account),
+                ),
                 Err(_) => {}
             }
         }
@@ -223,14 +241,42 @@ fn iam_policy_names(ctx: &mut Ctx<'_>) {
     }
 }
 
-fn dup_in(ctx: &mut Ctx<'_>, list: &[Sp<String>], what: &str) {
+/// Whose list it is, described only when a duplicate is found.
+enum Owner<'a> {
+    Root(&'static str),
+    Ou(usize, &'static str),
+    Account(usize, &'static str),
+    Named(&'static str, &'a str, &'static str),
+    Assignment(usize, &'static str),
+}
+
+fn describe(ctx: &Ctx<'_>, owner: &Owner<'_>) -> String {
+    match owner {
+        Owner::Root(f) => format!("the root's `{f}`"),
+        Owner::Ou(o, f) => format!("the `{f}` of OU `{}`", ctx.idx.ous[*o].path),
+        Owner::Account(a, f) => {
+            format!("the `{f}` of account `{}`", ctx.idx.accounts[*a].name.value)
+        }
+        Owner::Named(kind, name, f) => format!("the `{f}` of {kind} `{name}`"),
+        Owner::Assignment(i, f) => format!("the `{f}` of assignment #{}", i + 1),
+    }
+}
+
+fn dup_in(ctx: &Ctx<'_>, list: &[Sp<String>], owner: &Owner<'_>, found: &mut Vec<Diagnostic>) {
+    if list.len() < 2 {
+        return;
+    }
     let mut seen: HashMap<&str, Span> = HashMap::new();
     for item in list {
         if let Some(first) = seen.get(item.as_str()) {
-            ctx.push(
+            found.push(
                 Diagnostic::error(
                     codes::LF214,
-                    format!("`{}` is listed twice in {what}", item.value),
+                    format!(
+                        "`{}` is listed twice in {}",
+                        item.value,
+                        describe(ctx, owner)
+                    ),
                 )
                 .with_label(item.span, "listed again here")
                 .with_secondary(*first, "first listed here")
@@ -244,68 +290,58 @@ fn dup_in(ctx: &mut Ctx<'_>, list: &[Sp<String>], what: &str) {
 
 fn lists(ctx: &mut Ctx<'_>) {
     let bp = ctx.bp;
-    let mut todo: Vec<(&[Sp<String>], String)> = vec![
-        (&bp.organization.scps, "the root's `scps`".into()),
-        (&bp.organization.rcps, "the root's `rcps`".into()),
+    let mut todo: Vec<(&[Sp<String>], Owner<'_>)> = vec![
+        (&bp.organization.scps, Owner::Root("scps")),
+        (&bp.organization.rcps, Owner::Root("rcps")),
     ];
-    for o in &ctx.idx.ous {
-        todo.push((&o.ou.scps, format!("the `scps` of OU `{}`", o.path)));
-        todo.push((&o.ou.rcps, format!("the `rcps` of OU `{}`", o.path)));
+    for (i, o) in ctx.idx.ous.iter().enumerate() {
+        todo.push((&o.ou.scps, Owner::Ou(i, "scps")));
+        todo.push((&o.ou.rcps, Owner::Ou(i, "rcps")));
     }
-    for a in &ctx.idx.accounts {
-        todo.push((
-            &a.account.scps,
-            format!("the `scps` of account `{}`", a.name.value),
-        ));
-        todo.push((
-            &a.account.rcps,
-            format!("the `rcps` of account `{}`", a.name.value),
-        ));
+    for (i, a) in ctx.idx.accounts.iter().enumerate() {
+        todo.push((&a.account.scps, Owner::Account(i, "scps")));
+        todo.push((&a.account.rcps, Owner::Account(i, "rcps")));
     }
     for (name, attach) in super::references::guardrail_attach_lists(bp) {
-        todo.push((attach, format!("the `attach` of `{name}`")));
+        todo.push((attach, Owner::Named("guardrail", name, "attach")));
     }
     for (i, a) in bp.identity_center.assignments.iter().enumerate() {
-        todo.push((
-            &a.targets,
-            format!("the `targets` of assignment #{}", i + 1),
-        ));
-        todo.push((
-            &a.exclude,
-            format!("the `exclude` of assignment #{}", i + 1),
-        ));
+        todo.push((&a.targets, Owner::Assignment(i, "targets")));
+        todo.push((&a.exclude, Owner::Assignment(i, "exclude")));
     }
     for (name, ps) in bp.identity_center.permission_sets.iter() {
         todo.push((
             &ps.aws_managed,
-            format!("the `aws_managed` of `{}`", name.value),
+            Owner::Named("permission set", name.as_str(), "aws_managed"),
         ));
         todo.push((
             &ps.customer_managed,
-            format!("the `customer_managed` of `{}`", name.value),
+            Owner::Named("permission set", name.as_str(), "customer_managed"),
         ));
     }
     for (name, role) in bp.roles.iter() {
         todo.push((
             &role.accounts,
-            format!("the `accounts` of role `{}`", name.value),
+            Owner::Named("role", name.as_str(), "accounts"),
         ));
         todo.push((
             &role.aws_managed,
-            format!("the `aws_managed` of role `{}`", name.value),
+            Owner::Named("role", name.as_str(), "aws_managed"),
         ));
         todo.push((
             &role.customer_managed,
-            format!("the `customer_managed` of role `{}`", name.value),
+            Owner::Named("role", name.as_str(), "customer_managed"),
         ));
     }
     for (name, team) in bp.delegation.iter() {
         todo.push((
             &team.accounts,
-            format!("the `accounts` of team `{}`", name.value),
+            Owner::Named("team", name.as_str(), "accounts"),
         ));
     }
-    for (list, what) in todo {
-        dup_in(ctx, list, &what);
+    let mut found = Vec::new();
+    for (list, owner) in &todo {
+        dup_in(ctx, list, owner, &mut found);
     }
+    ctx.out.extend(found);
 }

@@ -402,9 +402,12 @@ fn principal_ref(ctx: &mut Ctx<'_>, text: &Sp<String>, reach: &mut Reach, in_tru
         Some(a) if a == SELF_ACCOUNT => {
             if !in_trust {
                 ctx.push(
-                    Diagnostic::error(codes::LF207, format!("`{}`: `@self` only works in trust policies", text.value))
-                        .with_label(text.span, "which account?")
-                        .with_help("a test names a concrete account, e.g. `@payments-prod`"),
+                    Diagnostic::error(
+                        codes::LF207,
+                        format!("`{}`: `@self` only works in trust policies", text.value),
+                    )
+                    .with_label(text.span, "which account?")
+                    .with_help("a test names a concrete account, e.g. `@payments-prod`"),
                 );
                 return;
             }
