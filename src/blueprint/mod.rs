@@ -37,12 +37,3 @@ pub enum DocumentOrigin {
     /// `reference` is the span of the `file:` value in the blueprint.
     File { source: SourceId, reference: Span },
 }
-
-#[cfg(test)]
-mod schema_probe {
-    #[test]
-    fn print_schema() {
-        let s = schemars::schema_for!(super::Blueprint);
-        println!("{}", serde_json::to_string_pretty(&s).unwrap());
-    }
-}
