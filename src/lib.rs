@@ -21,5 +21,6 @@ pub mod commands;
 pub mod diagnostics;
 pub mod org;
 pub mod policy;
+pub mod principals;
 pub mod render;
 pub mod util;
