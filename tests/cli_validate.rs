@@ -144,7 +144,10 @@ fn a_binary_file_exits_2() {
         b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\xff\xfe\x00",
     )]);
     let out = expect(&[bp.to_str().unwrap()], 2, "LF002");
-    assert!(out.contains("is not a text file"), "{out}");
+    assert!(
+        out.contains("bp.yaml: the blueprint is not a text file"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -81,6 +81,10 @@ struct Loader {
     diagnostics: Vec<Diagnostic>,
     /// canonical path → source, for files already read
     read: HashMap<PathBuf, SourceId>,
+    /// An included file could not be read or parsed: the merged tree is
+    /// incomplete, so structural and semantic checks would only report
+    /// consequences of that (a "missing" section that is in the broken file).
+    incomplete: bool,
 }
 
 fn real_dir(dir: &Path) -> PathBuf {
@@ -128,6 +132,7 @@ impl Loader {
             display_base: parent,
             diagnostics: Vec::new(),
             read: HashMap::new(),
+            incomplete: false,
         }
     }
 
@@ -170,11 +175,16 @@ impl Loader {
                     _ if path.is_dir() => "it is a directory".to_string(),
                     _ => e.to_string(),
                 };
-                let mut d =
-                    Diagnostic::error(codes::LF001, format!("cannot read `{name}`: {reason}"));
-                d = match referenced_at {
-                    Some(span) => d.with_label(span, "referenced here"),
-                    None => d.with_file(name),
+                let d = match referenced_at {
+                    Some(span) => {
+                        Diagnostic::error(codes::LF001, format!("cannot read `{name}`: {reason}"))
+                            .with_label(span, "referenced here")
+                    }
+                    None => Diagnostic::error(
+                        codes::LF001,
+                        format!("the blueprint cannot be read: {reason}"),
+                    )
+                    .with_file(name),
                 };
                 self.diagnostics.push(d);
                 return Read::Failed;
@@ -183,14 +193,16 @@ impl Loader {
         let text = match String::from_utf8(bytes) {
             Ok(t) if !t.contains('\0') => t,
             _ => {
-                let mut d = Diagnostic::error(codes::LF002, format!("`{name}` is not a text file"))
-                    .with_help(
-                        "a blueprint and its policy files must be UTF-8 text (YAML or JSON)",
-                    );
-                d = match referenced_at {
-                    Some(span) => d.with_label(span, "referenced here"),
-                    None => d.with_file(name),
-                };
+                let help = "a blueprint and its policy files must be UTF-8 text (YAML or JSON)";
+                let d = match referenced_at {
+                    Some(span) => {
+                        Diagnostic::error(codes::LF002, format!("`{name}` is not a text file"))
+                            .with_label(span, "referenced here")
+                    }
+                    None => Diagnostic::error(codes::LF002, "the blueprint is not a text file")
+                        .with_file(name),
+                }
+                .with_help(help);
                 self.diagnostics.push(d);
                 return Read::Failed;
             }
@@ -239,6 +251,9 @@ impl Loader {
         }
         let mut stack = vec![self.real_paths.get(id.0 as usize).cloned().flatten()];
         let root = self.expand_includes(root, id, &mut stack, true);
+        if self.incomplete {
+            return None;
+        }
 
         // structure, then the typed model
         let structural = schema::check(&root, &self.sources);
@@ -405,6 +420,7 @@ impl Loader {
         }
         for (written, span) in paths {
             let Some((real, name)) = self.resolve_path(&written, id, span, "include") else {
+                self.incomplete = true;
                 continue;
             };
             if stack.iter().any(|s| s.as_ref() == Some(&real)) {
@@ -416,6 +432,7 @@ impl Loader {
                     .with_label(span, "this include closes the cycle")
                     .with_help("remove one of the `include:` entries of the cycle"),
                 );
+                self.incomplete = true;
                 continue;
             }
             if let Some(&earlier) = self.read.get(&real) {
@@ -432,20 +449,26 @@ impl Loader {
                     .with_label(span, "included again here")
                     .with_help("include each file once"),
                 );
+                self.incomplete = true;
                 continue;
             }
             let Read::Text(inc_id, text) = self.read_file(&real, &name, Some(span)) else {
+                self.incomplete = true;
                 continue;
             };
             let parsed = yaml::parse(&text, inc_id);
             self.diagnostics.extend(parsed.diagnostics);
-            let Some(inc) = parsed.document else { continue };
+            let Some(inc) = parsed.document else {
+                self.incomplete |= parsed.fatal;
+                continue;
+            };
             if inc.is_null() {
                 continue;
             }
             if inc.as_map().is_none() {
                 self.diagnostics
                     .push(not_a_mapping(&inc, "an included file", &self.sources));
+                self.incomplete = true;
                 continue;
             }
             stack.push(Some(real));
@@ -609,6 +632,26 @@ fn not_a_mapping(node: &Node, what: &str, sources: &SourceMap) -> Diagnostic {
     .with_help("start the file with `version: 1` and `organization:` at the left margin")
 }
 
+/// "account `audit`", "role `ci`", "`organization.home_region`".
+fn what_is(path: &[String]) -> String {
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    match p.as_slice() {
+        ["roles", n] => format!("role `{n}`"),
+        ["boundaries", n] => format!("boundary `{n}`"),
+        ["delegation", n] => format!("delegated team `{n}`"),
+        ["policies", kind, n] => format!("policy `{n}` (`policies.{kind}`)"),
+        ["identity_center", "permission_sets", n] => format!("permission set `{n}`"),
+        ["identity_center", "groups", n] => format!("group `{n}`"),
+        ["identity_center", "users", n] => format!("user `{n}`"),
+        ["organizational_units", rest @ ..]
+            if rest.len() >= 3 && rest[rest.len() - 2] == "accounts" =>
+        {
+            format!("account `{}`", rest[rest.len() - 1])
+        }
+        _ => format!("`{}`", path.join(".")),
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Rule {
     Merge,
@@ -704,7 +747,7 @@ fn combine(
         _ => diags.push(
             Diagnostic::error(
                 codes::LF011,
-                format!("`{}` is defined in two files", path.join(".")),
+                format!("{} is defined in two files", what_is(path)),
             )
             .with_label(incoming.key_span, "defined again here")
             .with_secondary(existing.key_span, "first defined here")
