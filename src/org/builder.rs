@@ -99,6 +99,7 @@ impl OrgBuilder {
                 attachments: Vec::new(),
                 groups: Vec::new(),
                 users: Vec::new(),
+                access_control_attributes: BTreeMap::new(),
                 permission_sets: Vec::new(),
                 assignments: Vec::new(),
                 roles: Vec::new(),

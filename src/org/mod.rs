@@ -115,6 +115,11 @@ pub struct Org {
     pub attachments: Vec<Attachment>,
     pub groups: Vec<Group>,
     pub users: Vec<IdentityCenterUser>,
+    /// Identity Center's attributes for access control: tag key → the user
+    /// attribute it is read from (`Project` → `${path:enterprise.department}`).
+    /// Every Identity Center session carries these as principal tags, which
+    /// ABAC policies read as `aws:PrincipalTag/<key>`.
+    pub access_control_attributes: BTreeMap<String, String>,
     pub permission_sets: Vec<PermissionSet>,
     /// Expanded: one entry per (principal, permission set, account).
     pub assignments: Vec<Assignment>,
@@ -302,8 +307,10 @@ pub struct PermissionSet {
     pub inline: Option<PolicyId>,
     pub boundary: Option<ManagedRef>,
     pub tags: BTreeMap<String, String>,
-    /// Session tags Identity Center sets for this permission set's sessions
-    /// (`Project: ledger`): the `aws:PrincipalTag/…` values ABAC policies read.
+    /// Session tags for this permission set's sessions. The blueprint model
+    /// has no per-permission-set session tags (Identity Center sets session
+    /// tags for every session from user attributes: see
+    /// [`Org::access_control_attributes`]), so the compiler leaves this empty.
     pub session_tags: BTreeMap<String, String>,
     pub key: String,
     pub origin: Origin,

@@ -39,6 +39,9 @@
 //! | LF511 | warning | a guardrail compiles to no statement |
 //! | LF512 | error | break-glass users of one group disagree on `require_mfa` |
 
+mod access;
+mod structure;
+
 pub mod abac;
 pub mod boundary;
 pub mod delegation;
@@ -48,6 +51,16 @@ pub mod limits;
 pub mod merge;
 pub mod naming;
 pub mod trust;
+
+pub use access::{aws_managed_arn, iso_duration_seconds};
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::blueprint::Blueprint;
+use crate::blueprint::span::NO_SPAN;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::org::builder::OrgBuilder;
+use crate::org::{AccountId, Org, Origin, OuId, PermissionSetId, PolicyId, PolicyKind, RoleId};
 
 /// The LF5xx codes.
 pub mod codes {
@@ -61,4 +74,137 @@ pub mod codes {
     pub const LF510: &str = "LF510";
     pub const LF511: &str = "LF511";
     pub const LF512: &str = "LF512";
+}
+
+/// An origin; spans that point nowhere (values built by code) are dropped.
+pub(crate) fn origin(construct: &str, span: Option<Span>) -> Origin {
+    Origin::new(construct, span.filter(|s| *s != NO_SPAN))
+}
+
+/// The compiler's state while it builds one organization.
+pub(crate) struct Resolver<'a> {
+    bp: &'a Blueprint,
+    b: OrgBuilder,
+    diags: Diagnostics,
+    ou_ids: HashMap<String, OuId>,
+    account_ids: HashMap<String, AccountId>,
+    /// Customer-managed policies (blueprint and ABAC): name → (id, path).
+    managed_ids: HashMap<String, (PolicyId, String)>,
+    /// Boundaries: name → (id, path).
+    boundary_ids: HashMap<String, (PolicyId, String)>,
+    ps_ids: HashMap<String, PermissionSetId>,
+    /// (role name, account name) → role.
+    role_ids: HashMap<(String, String), RoleId>,
+    /// (team, account name) → the team's admin role.
+    admin_role_ids: HashMap<(String, String), RoleId>,
+    /// Accounts a customer-managed policy or boundary must exist in.
+    used_in: BTreeMap<PolicyId, BTreeSet<AccountId>>,
+}
+
+impl Resolver<'_> {
+    /// A reference validation should have caught.
+    fn unresolved(&mut self, span: Span, message: &str) {
+        let mut d = Diagnostic::error(codes::LF510, message.to_string())
+            .with_help("run `landform validate`: it explains the reference and suggests a fix");
+        if span != NO_SPAN {
+            d = d.with_label(span, "cannot be compiled");
+        }
+        self.diags.push(d);
+    }
+}
+
+/// Compiles a blueprint into the organization IR.
+///
+/// Call it on a blueprint that validated without errors; it never panics on
+/// odd input either way. Returns the organization and the diagnostics of
+/// compilation (LF5xx): the organization is `None` when one of them is an
+/// error.
+pub fn resolve(blueprint: &Blueprint, blueprint_file: &str) -> (Option<Org>, Diagnostics) {
+    let mut r = Resolver {
+        bp: blueprint,
+        b: OrgBuilder::new(
+            &blueprint.organization.name.value,
+            blueprint_file,
+            &blueprint.organization.home_region.value,
+        ),
+        diags: Diagnostics::new(),
+        ou_ids: HashMap::new(),
+        account_ids: HashMap::new(),
+        managed_ids: HashMap::new(),
+        boundary_ids: HashMap::new(),
+        ps_ids: HashMap::new(),
+        role_ids: HashMap::new(),
+        admin_role_ids: HashMap::new(),
+        used_in: BTreeMap::new(),
+    };
+    r.structure();
+    r.organization_policies();
+    r.guardrails();
+    r.iam_policies();
+    r.identity_center();
+    r.roles();
+    r.delegation();
+    r.break_glass();
+    r.placement();
+    r.tests();
+    let org = r.b.finish();
+    let mut diags = r.diags;
+    diags.extend(name_collisions(&org));
+    diags.extend(limits::check(&org));
+    if diags.has_errors() {
+        (None, diags)
+    } else {
+        (Some(org), diags)
+    }
+}
+
+/// Two generated policies that AWS would see under one name: organization
+/// policies share one namespace; IAM managed policies and boundaries share one
+/// per account (and path does not make a name unique in IAM).
+fn name_collisions(org: &Org) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let mut seen: HashMap<(Option<AccountId>, String), &crate::org::Policy> = HashMap::new();
+    for p in &org.policies {
+        let scopes: Vec<Option<AccountId>> = match p.kind {
+            PolicyKind::Scp | PolicyKind::Rcp => vec![None],
+            PolicyKind::Managed | PolicyKind::Boundary => {
+                p.accounts.iter().copied().map(Some).collect()
+            }
+            _ => continue,
+        };
+        for scope in scopes {
+            let key = (scope, p.name.to_ascii_lowercase());
+            match seen.get(&key) {
+                Some(first) if first.id != p.id => {
+                    let mut d = Diagnostic::error(
+                        codes::LF507,
+                        format!(
+                            "`{}` and `{}` would both be named `{}`{}",
+                            first.origin.construct,
+                            p.origin.construct,
+                            p.name,
+                            scope.map_or_else(String::new, |a| format!(
+                                " in account `{}`",
+                                org.account(a).name
+                            ))
+                        ),
+                    )
+                    .with_help("rename one of them");
+                    if let Some(s) = p.origin.span {
+                        d = d.with_label(s, "this one");
+                    }
+                    if let Some(s) = first.origin.span {
+                        d = d.with_secondary(s, "clashes with this one");
+                    }
+                    diags.push(d);
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(key, p);
+                }
+            }
+        }
+    }
+    diags
 }
