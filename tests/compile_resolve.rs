@@ -500,7 +500,9 @@ fn compiled_examples_parse_and_lint_clean() {
         }
     }
     for path in paths {
-        let org = compile_ok(&load_file(&path));
+        // warnings about the examples themselves (LF513) do not matter here
+        let (org, diags) = compile(&load_file(&path));
+        let org = org.unwrap_or_else(|| panic!("{path}: {diags:#?}"));
         for p in &org.policies {
             let kind = match p.kind {
                 PolicyKind::Scp => LintKind::Scp,
@@ -525,4 +527,28 @@ fn compiled_examples_parse_and_lint_clean() {
             assert!(bad.is_empty(), "{path}: `{}`: {bad:#?}", p.name);
         }
     }
+}
+
+#[test]
+fn roles_the_boundary_guardrail_would_refuse_are_reported() {
+    // without the deploying role exempt, the roles without the boundary in
+    // Workloads cannot be created; those wearing it can
+    let text = kitchen_text().replace(
+        "    exempt_principals: [OrganizationAccountAccessRole]\n",
+        "    exempt_principals: [platform-pipeline]\n",
+    );
+    let (org, diags) = compile(&load_text(&text));
+    assert!(org.is_some(), "a warning, not an error");
+    let found: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code == "LF513")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            "role `ci-deployer` wears no boundary, but `require_boundary_on_create_role` lets roles in `payments-prod` be created only with `team-boundary`",
+            "role `github-deploy` wears no boundary, but `require_boundary_on_create_role` lets roles in `payments-staging` be created only with `team-boundary`",
+        ]
+    );
 }

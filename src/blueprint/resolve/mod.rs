@@ -38,6 +38,7 @@
 //! | LF510 | error | a reference the compiler cannot resolve (validation normally reports it first) |
 //! | LF511 | warning | a guardrail compiles to no statement |
 //! | LF512 | error | break-glass users of one group disagree on `require_mfa` |
+//! | LF513 | warning | a role the blueprint creates would be refused by its own `require_boundary_on_create_role` guardrail at deploy time |
 
 mod access;
 mod structure;
@@ -74,6 +75,7 @@ pub mod codes {
     pub const LF510: &str = "LF510";
     pub const LF511: &str = "LF511";
     pub const LF512: &str = "LF512";
+    pub const LF513: &str = "LF513";
 }
 
 /// An origin; spans that point nowhere (values built by code) are dropped.
@@ -150,6 +152,7 @@ pub fn resolve(blueprint: &Blueprint, blueprint_file: &str) -> (Option<Org>, Dia
     let org = r.b.finish();
     let mut diags = r.diags;
     diags.extend(name_collisions(&org));
+    diags.extend(boundary_guardrail_conflicts(blueprint, &org));
     diags.extend(limits::check(&org));
     if diags.has_errors() {
         (None, diags)
@@ -205,6 +208,129 @@ fn name_collisions(org: &Org) -> Diagnostics {
                 }
             }
         }
+    }
+    diags
+}
+
+/// The role the renderers deploy member-account IAM through.
+const DEPLOY_ROLE: &str = "OrganizationAccountAccessRole";
+
+/// Whether an exemption of a guardrail covers the deployment role.
+fn exempts_deployer(exempt: &str) -> bool {
+    let last = exempt.rsplit('/').next().unwrap_or(exempt);
+    last == DEPLOY_ROLE || last == "*" || exempt == "*"
+}
+
+/// `require_boundary_on_create_role` denies `iam:CreateRole` without one of
+/// its boundaries in every account below its targets — including for the
+/// roles the blueprint itself creates there. A role that wears another
+/// boundary, or none, cannot be deployed unless the deploying role is exempt.
+fn boundary_guardrail_conflicts(bp: &Blueprint, org: &Org) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let Some(g) = &bp.guardrails.require_boundary_on_create_role else {
+        return diags;
+    };
+    if g.exempt_principals
+        .iter()
+        .any(|e| exempts_deployer(&e.value))
+    {
+        return diags;
+    }
+    let allowed: Vec<&str> = g.boundaries.iter().map(|b| b.value.as_str()).collect();
+    let mut targets: Vec<crate::org::Target> = Vec::new();
+    for a in &g.attach {
+        let t = a.value.trim();
+        let target = if t == "Root" || t == "root" {
+            Some(crate::org::Target::Root)
+        } else {
+            let path = t.strip_prefix("ou:").unwrap_or(t).trim_matches('/');
+            let name = t.strip_prefix("account:").unwrap_or(t);
+            org.ou_by_path(path)
+                .map(|o| crate::org::Target::Ou(o.id))
+                .or_else(|| {
+                    org.account_by_name(name)
+                        .map(|x| crate::org::Target::Account(x.id))
+                })
+        };
+        if let Some(target) = target {
+            targets.push(target);
+        }
+    }
+    // one finding per role (and boundary it wears), listing the accounts
+    let mut found: Vec<(
+        &crate::org::Role,
+        Option<String>,
+        Vec<&str>,
+        crate::org::Target,
+    )> = Vec::new();
+    for role in &org.roles {
+        let account = org.account(role.account);
+        if account.is_management {
+            continue;
+        }
+        let mut chain: Vec<crate::org::Target> = org
+            .ou_chain(account.ou)
+            .into_iter()
+            .map(|ou| {
+                if ou.index() == 0 {
+                    crate::org::Target::Root
+                } else {
+                    crate::org::Target::Ou(ou)
+                }
+            })
+            .collect();
+        chain.push(crate::org::Target::Account(role.account));
+        let Some(governing) = chain.into_iter().find(|t| targets.contains(t)) else {
+            continue;
+        };
+        let wears = role.boundary.as_ref().map(|b| match b {
+            crate::org::ManagedRef::Customer(c) => c.name.clone(),
+            crate::org::ManagedRef::Aws { arn } => arn.clone(),
+        });
+        if wears.as_deref().is_some_and(|w| allowed.contains(&w)) {
+            continue;
+        }
+        match found
+            .iter_mut()
+            .find(|(r, w, _, _)| r.name == role.name && r.path == role.path && *w == wears)
+        {
+            Some((_, _, accounts, _)) => accounts.push(&account.name),
+            None => found.push((role, wears, vec![&account.name], governing)),
+        }
+    }
+    for (role, wears, accounts, governing) in found {
+        let mut d = Diagnostic::warning(
+            codes::LF513,
+            format!(
+                "role `{}` {}, but `require_boundary_on_create_role` lets roles in {} be created only with {}",
+                role.name,
+                match &wears {
+                    Some(w) => format!("wears the boundary `{w}`"),
+                    None => "wears no boundary".to_string(),
+                },
+                match accounts.as_slice() {
+                    [one] => format!("`{one}`"),
+                    many => format!("{} accounts", many.len()),
+                },
+                allowed
+                    .iter()
+                    .map(|b| format!("`{b}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        )
+        .with_help(format!(
+            "give the role one of these boundaries, or add the deploying role (`{DEPLOY_ROLE}`) to the guardrail's `exempt_principals`"
+        ))
+        .with_note(format!(
+            "the guardrail is attached to `{}`; deploying the role there will be denied ({})",
+            org.target_name(governing),
+            accounts.join(", ")
+        ));
+        if let Some(s) = role.origin.span {
+            d = d.with_label(s, "this role");
+        }
+        diags.push(d);
     }
     diags
 }
