@@ -332,9 +332,68 @@ impl<'o> OrgEngine<'o> {
         &self.issues
     }
 
+    /// The policy that allows every action on every resource (AWS's
+    /// `FullAWSAccess` has this document; probes use it as their identity).
+    pub fn allow_all(&self) -> &Arc<CompiledPolicy> {
+        &self.allow_all
+    }
+
     /// The compiled document of an IR policy (`None` if it does not parse).
     pub fn compiled(&self, id: PolicyId) -> Option<&Arc<CompiledPolicy>> {
         self.compiled.get(id.index()).and_then(Option::as_ref)
+    }
+
+    /// The document of an IR policy with placeholders replaced by the
+    /// synthetic ids (what the engine evaluates).
+    pub fn document(&self, id: PolicyId) -> serde_json::Value {
+        let doc = &self.org.policy(id).document;
+        Placeholder::substitute(doc, &mut |ph| match ph {
+            Placeholder::OrgId => self.ids.org_id.clone(),
+            Placeholder::AccountId(name) => self
+                .org
+                .account_by_name(name)
+                .map_or_else(|| ph.to_string(), |a| self.account_id(a.id).to_string()),
+        })
+    }
+
+    /// The JSON documents of a principal's identity policies and boundary
+    /// (AWS-managed ones from [`aws_managed`]; unknown ones are left out).
+    pub fn documents(
+        &self,
+        p: &PrincipalRef,
+    ) -> (Vec<serde_json::Value>, Option<serde_json::Value>) {
+        let org = self.org;
+        let managed_doc = |m: &ManagedRef| -> Option<serde_json::Value> {
+            match m {
+                ManagedRef::Aws { arn } => match aws_managed::lookup(arn) {
+                    aws_managed::Lookup::Shipped { policy, .. } => Some(policy.document.clone()),
+                    _ => None,
+                },
+                ManagedRef::Customer(c) => c.policy.map(|id| self.document(id)),
+            }
+        };
+        let (managed, inline, boundary): (&[ManagedRef], Vec<PolicyId>, Option<&ManagedRef>) =
+            match p {
+                PrincipalRef::PermissionSet { permission_set, .. } => {
+                    let ps = org.permission_set(*permission_set);
+                    (
+                        &ps.managed,
+                        ps.inline.into_iter().collect(),
+                        ps.boundary.as_ref(),
+                    )
+                }
+                PrincipalRef::Role { role } => {
+                    let r = org.role(*role);
+                    (&r.managed, r.inline.clone(), r.boundary.as_ref())
+                }
+                PrincipalRef::BreakGlass { index } => match org.break_glass.get(*index) {
+                    Some(u) => (&u.managed, u.group_inline.clone(), None),
+                    None => (&[], Vec::new(), None),
+                },
+            };
+        let mut docs: Vec<serde_json::Value> = managed.iter().filter_map(managed_doc).collect();
+        docs.extend(inline.into_iter().map(|id| self.document(id)));
+        (docs, boundary.and_then(managed_doc))
     }
 
     /// A label for an IR policy: `scp:landform-region-lock`.

@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use crate::blueprint::principal::{self, PrincipalKind};
 use crate::org::{AccountId, Org, PrincipalRef, RoleKind};
 use crate::util::suggest;
 
@@ -30,11 +31,6 @@ impl fmt::Display for RefError {
 }
 
 impl std::error::Error for RefError {}
-
-const GRAMMAR: &str = "write `permission_set:NAME@ACCOUNT`, `role:NAME@ACCOUNT`, \
-                       `delegation:TEAM@ACCOUNT` or `user:NAME`";
-
-const KINDS: [&str; 4] = ["permission_set", "role", "delegation", "user"];
 
 fn err<T>(message: String, help: impl Into<String>) -> Result<T, RefError> {
     Err(RefError {
@@ -107,33 +103,17 @@ fn account(org: &Org, name: &str, whole: &str) -> Result<AccountId, RefError> {
     err(format!("there is no account `{name}`"), help)
 }
 
-/// Resolves a reference against the organization.
+/// Resolves a reference against the organization. The syntax is the
+/// blueprint's ([`crate::blueprint::principal`]).
 pub fn resolve(org: &Org, text: &str) -> Result<PrincipalRef, RefError> {
     let text = text.trim();
-    let Some((kind, rest)) = text.split_once(':') else {
-        return err(format!("`{text}` is not a principal reference"), GRAMMAR);
-    };
-    if !KINDS.contains(&kind) {
-        let help = suggest::closest(kind, &KINDS).map_or_else(
-            || GRAMMAR.to_string(),
-            |s| format!("did you mean `{s}:{rest}`?"),
-        );
-        return err(format!("unknown principal kind `{kind}`"), help);
-    }
-    let (name, acct) = match rest.split_once('@') {
-        Some((n, a)) => (n, Some(a)),
-        None => (rest, None),
-    };
-    if name.is_empty() {
-        return err(format!("`{text}` has no name after `{kind}:`"), GRAMMAR);
-    }
-    if kind == "user" {
-        if acct.is_some() {
-            return err(
-                format!("`{text}`: break-glass users take no `@ACCOUNT`"),
-                format!("write `user:{name}`"),
-            );
-        }
+    let parsed = principal::parse(text).map_err(|e| RefError {
+        message: e.message,
+        help: e.help,
+    })?;
+    let kind = parsed.kind.keyword();
+    let name = parsed.name.as_str();
+    if parsed.kind == PrincipalKind::User {
         if let Some(index) = org.break_glass.iter().position(|u| u.name == name) {
             return Ok(PrincipalRef::BreakGlass { index });
         }
@@ -152,7 +132,7 @@ pub fn resolve(org: &Org, text: &str) -> Result<PrincipalRef, RefError> {
         };
         return err(format!("there is no break-glass user `{name}`"), help);
     }
-    let Some(acct) = acct.filter(|a| !a.is_empty()) else {
+    let Some(acct) = parsed.account.as_deref() else {
         return err(
             format!("`{text}` does not say in which account"),
             format!("add the account: `{kind}:{name}@ACCOUNT`"),
@@ -261,6 +241,9 @@ pub fn resolve(org: &Org, text: &str) -> Result<PrincipalRef, RefError> {
             );
             err(format!("there is no {what} `{name}`"), help)
         }
-        _ => err(format!("unknown principal kind `{kind}`"), GRAMMAR),
+        _ => err(
+            format!("unknown principal kind `{kind}`"),
+            "write `permission_set:NAME@ACCOUNT`, `role:NAME@ACCOUNT`, `delegation:TEAM@ACCOUNT` or `user:NAME`",
+        ),
     }
 }
