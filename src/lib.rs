@@ -23,4 +23,5 @@ pub mod org;
 pub mod policy;
 pub mod principals;
 pub mod render;
+pub mod report;
 pub mod util;

@@ -103,18 +103,28 @@ fn run(cx: &mut Cx<'_>) {
             ..PolicySet::default()
         };
         for action in actions {
-            let mut q = Query::new(action.clone(), "*");
-            for k in &keys {
-                q = q
-                    .with(&format!("aws:PrincipalTag/{k}"), "landform-a")
-                    .with(&format!("aws:ResourceTag/{k}"), "landform-b")
-                    .with(&format!("aws:RequestTag/{k}"), "landform-b");
+            // with and without a request tag: reads carry none
+            let mut found = None;
+            for with_request_tag in [false, true] {
+                let mut q = Query::new(action.clone(), "*");
+                for k in &keys {
+                    q = q
+                        .with(&format!("aws:PrincipalTag/{k}"), "landform-a")
+                        .with(&format!("aws:ResourceTag/{k}"), "landform-b");
+                    if with_request_tag {
+                        q = q.with(&format!("aws:RequestTag/{k}"), "landform-b");
+                    }
+                }
+                let req = cx.engine.request(&who, &q);
+                let ev = explain(&set, &req);
+                if ev.decision == Decision::Allow {
+                    found = Some(ev);
+                    break;
+                }
             }
-            let req = cx.engine.request(&who, &q);
-            let ev = explain(&set, &req);
-            if ev.decision != Decision::Allow {
+            let Some(ev) = found else {
                 continue;
-            }
+            };
             let p = cx.org.policy(id);
             let d = cx
                 .diag(

@@ -5,7 +5,8 @@
 //! its identity policies and boundary read as `aws:PrincipalTag/K` (a
 //! condition key or a `${aws:PrincipalTag/K}` variable) and checks that the
 //! blueprint provides the tag: a role's `tags:`, a permission set's session
-//! tags (Identity Center's attributes for access control).
+//! tags (`identity_center.access_control_attributes`, which Identity Center
+//! sets on every session).
 //!
 //! ## Why is this bad?
 //! A missing principal tag makes `${aws:PrincipalTag/K}` unresolvable: the
@@ -60,7 +61,11 @@ fn run(cx: &mut Cx<'_>) {
                 (
                     ps.origin.clone(),
                     format!("permission set `{}`", ps.name),
-                    ps.session_tags.keys().cloned().collect(),
+                    ps.session_tags
+                        .keys()
+                        .chain(cx.org.access_control_attributes.keys())
+                        .cloned()
+                        .collect(),
                 )
             }
             PrincipalRef::Role { role } => {

@@ -138,7 +138,7 @@ fn run(cx: &mut Cx<'_>) {
             .diag(
                 &CHECK,
                 format!(
-                    "in {}, where ABAC policies are used, governance tags are not protected: {} is allowed",
+                    "in {}, where ABAC policies are used, governance tags are not protected, allowed: {}",
                     class.name,
                     list(&open, 4)
                 ),

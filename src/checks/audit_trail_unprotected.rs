@@ -2,10 +2,9 @@
 //!
 //! ## What it does
 //! In every group of member accounts, asks the engine whether a role that
-//! may do everything can stop or delete CloudTrail trails or change what
-//! they record (`cloudtrail:StopLogging`, `cloudtrail:DeleteTrail`,
-//! `cloudtrail:UpdateTrail`, `cloudtrail:PutEventSelectors`). An SCP should
-//! deny it.
+//! may do everything can stop or delete CloudTrail trails
+//! (`cloudtrail:StopLogging`, `cloudtrail:DeleteTrail`, the seed's
+//! `ProtectCloudTrail`). An SCP should deny it.
 //!
 //! ## Why is this bad?
 //! Without the trail there is no record of who did what, and no way to read
@@ -37,7 +36,7 @@ pub(crate) const CHECK: Check = Check {
     code: "LF760",
     name: "audit-trail-unprotected",
     severity: Severity::Warning,
-    summary: "principals of member accounts can stop, delete or change CloudTrail trails",
+    summary: "principals of member accounts can stop or delete CloudTrail trails",
     source: include_str!("audit_trail_unprotected.rs"),
     run,
 };
@@ -49,17 +48,12 @@ fn run(cx: &mut Cx<'_>) {
         Who::Role,
         |acct, region| {
             let trail = format!("arn:aws:cloudtrail:{region}:{acct}:trail/organization-trail");
-            [
-                "cloudtrail:StopLogging",
-                "cloudtrail:DeleteTrail",
-                "cloudtrail:UpdateTrail",
-                "cloudtrail:PutEventSelectors",
-            ]
-            .iter()
-            .map(|a| (format!("`{a}`"), Query::new(*a, trail.clone())))
-            .collect()
+            ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]
+                .iter()
+                .map(|a| (format!("`{a}`"), Query::new(*a, trail.clone())))
+                .collect()
         },
-        |class, moves| format!("in {class}, the audit trail is not protected: {moves} is allowed"),
+        |class, moves| format!("in {class}, the audit trail is not protected, allowed: {moves}"),
         "attach `guardrails.protect_audit_trail` to `Root`",
     );
 }

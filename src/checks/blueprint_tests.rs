@@ -80,6 +80,12 @@ pub fn holds(expect: Expectation, d: Decision) -> bool {
     }
 }
 
+/// `an identity-based policy`, `a service control policy`.
+fn article(noun: &str) -> String {
+    let an = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if an { "an" } else { "a" })
+}
+
 fn level_of(g: &GateTrace) -> String {
     g.name
         .split_once(", level ")
@@ -88,7 +94,7 @@ fn level_of(g: &GateTrace) -> String {
 
 /// The decision in one line: which statement of which policy decided, and
 /// what the SCP levels said.
-pub fn reason(ev: &Evaluation) -> String {
+pub fn reason(ev: &Evaluation, principal: &str) -> String {
     let e = &ev.explanation;
     let stmt = |what: &str| match (&e.policy, &e.statement) {
         (Some(p), Some(s)) => format!("{what} by statement `{s}` of `{p}`"),
@@ -104,16 +110,20 @@ pub fn reason(ev: &Evaluation) -> String {
         Decision::Allow => {
             let mut out = stmt("allowed");
             if let Some(ty) = e.policy_type {
-                out.push_str(&format!(" ({})", ty.aws_name()));
+                out.push_str(&format!(", {} of `{principal}`", article(ty.aws_name())));
             }
+            let path = scps
+                .iter()
+                .map(|g| level_of(g))
+                .filter(|l| !l.starts_with("account "))
+                .last();
             if scps.is_empty() {
                 out.push_str("; no SCP applies (management account, or SCPs not enabled)");
             } else if scps.iter().all(|g| g.verdict == Verdict::NotApplicable) {
                 out.push_str("; SCPs do not apply to this principal");
-            } else if let Some(last) = scps.last() {
+            } else if let Some(path) = path {
                 out.push_str(&format!(
-                    "; no SCP from `Root` to `{}` denies it",
-                    level_of(last)
+                    "; no SCP at `{path}` (nor on the account) denies it"
                 ));
             }
             out
@@ -121,7 +131,7 @@ pub fn reason(ev: &Evaluation) -> String {
         Decision::ExplicitDeny => {
             let mut out = stmt("explicitly denied");
             if let Some(ty) = e.policy_type {
-                out.push_str(&format!(" (a {})", ty.aws_name()));
+                out.push_str(&format!(" ({})", article(ty.aws_name())));
             }
             if let Some(l) = &e.level {
                 out.push_str(&format!(" at level `{l}`"));
@@ -179,7 +189,7 @@ pub fn run(engine: &OrgEngine<'_>) -> (Vec<TestResult>, Vec<Diagnostic>) {
             .name
             .clone()
             .unwrap_or_else(|| format!("{} {}", t.principal_text, t.action));
-        let why = reason(&ev);
+        let why = reason(&ev, &t.principal_text);
         match status {
             TestStatus::Passed => {}
             TestStatus::Failed => {

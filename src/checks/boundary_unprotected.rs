@@ -98,7 +98,7 @@ fn run(cx: &mut Cx<'_>) {
         let mut d = cx
             .diag(
                 &CHECK,
-                format!("boundary `{}` does not protect itself: {} is allowed", p.name, list(&open, 4)),
+                format!("boundary `{}` does not protect itself, allowed: {}", p.name, list(&open, 4)),
                 &p.origin,
             )
             .with_help("keep `protect_itself: true`, or deny the boundary's lifecycle actions on its ARN and `iam:DeleteRolePermissionsBoundary`");

@@ -116,12 +116,13 @@ pub(crate) fn probe(
             boundary: r.boundary.as_ref().map(|b| boundary_arn(&account, b)),
         };
         let p = PrincipalRef::Role { role: *role };
-        // proving a denial: unknown policies allow everything; proving an
-        // allow: they grant nothing
+        // report only what holds whatever a policy without a document grants
+        // (LF701 reports those): a move is surely allowed if it is allowed when
+        // they grant nothing, surely denied if denied when they allow everything
         let assume = if want_allowed {
-            Assume::Nothing
-        } else {
             Assume::Everything
+        } else {
+            Assume::Nothing
         };
         for (what, q) in moves(&w) {
             let d = cx.engine.decide(&p, &q, assume);

@@ -64,7 +64,7 @@ fn run(cx: &mut Cx<'_>) {
             found,
             |m| {
                 format!(
-                    "delegated team `{name}` can grant its roles administrator access: {m} is allowed"
+                    "delegated team `{name}` can grant its roles administrator access, allowed: {m}"
                 )
             },
             "restrict `iam:AttachRolePolicy` with an `iam:PolicyARN` allow-list (`attachable_policies`)",

@@ -85,7 +85,7 @@ fn run(cx: &mut Cx<'_>) {
             &CHECK,
             &team,
             found,
-            |m| format!("delegated team `{name}` can escape its boundary: {m} is allowed"),
+            |m| format!("delegated team `{name}` can escape its boundary, allowed: {m}"),
             "deny the boundary's lifecycle actions on its ARN and `iam:DeleteRolePermissionsBoundary`, in the delegation policy and in the boundary (`protect_itself: true`)",
         );
     }

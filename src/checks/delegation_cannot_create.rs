@@ -60,7 +60,7 @@ fn run(cx: &mut Cx<'_>) {
             &CHECK,
             &team,
             found,
-            |m| format!("delegated team `{name}` cannot do its job: {m} is denied"),
+            |m| format!("delegated team `{name}` cannot do its job, denied: {m}"),
             "make the delegation condition, the boundary and the SCPs agree on the team's boundary ARN, and let the boundary allow IAM in the team's path",
         );
     }

@@ -67,7 +67,7 @@ fn run(cx: &mut Cx<'_>) {
             &CHECK,
             &team,
             found,
-            |m| format!("delegated team `{name}` can pick its own boundary: {m} is allowed"),
+            |m| format!("delegated team `{name}` can pick its own boundary, allowed: {m}"),
             "compare `iam:PermissionsBoundary` with `StringEquals` to the team's boundary ARN",
         );
     }

@@ -109,9 +109,7 @@ fn run(cx: &mut Cx<'_>) {
             &CHECK,
             &team,
             found,
-            |m| {
-                format!("delegated team `{name}` can act outside its path `{path}`: {m} is allowed")
-            },
+            |m| format!("delegated team `{name}` can act outside its path `{path}`, allowed: {m}"),
             "allow IAM writes only on `role/<path>*` and deny them with `NotResource` everywhere else",
         );
     }

@@ -64,7 +64,7 @@ fn run(cx: &mut Cx<'_>) {
             found,
             |m| {
                 format!(
-                    "delegated team `{name}` can create roles without its boundary: {m} is allowed"
+                    "delegated team `{name}` can create roles without its boundary, allowed: {m}"
                 )
             },
             "allow `iam:CreateRole` only with the `iam:PermissionsBoundary` condition, and attach `guardrails.require_boundary_on_create_role`",

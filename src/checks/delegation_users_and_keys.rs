@@ -61,7 +61,7 @@ fn run(cx: &mut Cx<'_>) {
             &CHECK,
             &team,
             found,
-            |m| format!("delegated team `{name}` can mint long-lived credentials: {m} is allowed"),
+            |m| format!("delegated team `{name}` can mint long-lived credentials, allowed: {m}"),
             "deny `iam:CreateUser` and `iam:CreateAccessKey` in the delegation policy and the boundary",
         );
     }

@@ -49,9 +49,7 @@ fn run(cx: &mut Cx<'_>) {
                 Query::new("organizations:LeaveOrganization", "*"),
             )]
         },
-        |class, moves| {
-            format!("in {class}, accounts can leave the organization: {moves} is allowed")
-        },
+        |class, moves| format!("in {class}, accounts can leave the organization, allowed: {moves}"),
         "attach `guardrails.deny_leave_organization` to `Root`",
     );
 }

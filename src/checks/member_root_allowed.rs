@@ -68,7 +68,7 @@ fn run(cx: &mut Cx<'_>) {
                 ),
             ]
         },
-        |class, moves| format!("in {class}, the root user is not denied: {moves} is allowed"),
+        |class, moves| format!("in {class}, the root user is not denied, allowed: {moves}"),
         "attach `guardrails.deny_member_root` to `Root`",
     );
 }

@@ -36,6 +36,7 @@ mod delegation_unbounded_create;
 mod delegation_users_and_keys;
 mod docs;
 mod guarded;
+mod hardcoded_org_id;
 mod leave_organization_allowed;
 mod member_root_allowed;
 mod passrole_unscoped;
@@ -45,7 +46,6 @@ mod prod_admin_without_boundary;
 mod region_lock_global_services;
 mod region_lock_open_region;
 mod scp_lockout;
-mod scp_on_management_account;
 mod scp_shadowing;
 mod session_duration;
 mod trust;
@@ -93,6 +93,7 @@ pub fn checks() -> &'static [Check] {
     &[
         unevaluable_policy::CHECK,
         unknown_managed_policy::CHECK,
+        hardcoded_org_id::CHECK,
         region_lock_global_services::CHECK,
         region_lock_open_region::CHECK,
         trust_anyone::CHECK,
@@ -118,7 +119,6 @@ pub fn checks() -> &'static [Check] {
         audit_trail_unprotected::CHECK,
         member_root_allowed::CHECK,
         leave_organization_allowed::CHECK,
-        scp_on_management_account::CHECK,
         scp_shadowing::CHECK,
         scp_lockout::CHECK,
         prod_admin_without_boundary::CHECK,
@@ -216,6 +216,70 @@ pub fn run(org: &Org, intent: &Intent, sources: &SourceMap) -> Outcome {
         diagnostics,
         tests: results,
         checks_run,
+    }
+}
+
+/// Everything `landform check` produces for one blueprint file.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub stage: crate::report::Stage,
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+    pub tests: Vec<blueprint_tests::TestResult>,
+    pub checks_run: Vec<&'static str>,
+}
+
+/// Loads, validates and compiles a blueprint, then runs every check and test.
+/// Stops after a stage that reports errors.
+pub fn check_path(path: &std::path::Path) -> Checked {
+    use crate::blueprint::{load, resolve::resolve, validate};
+    use crate::report::Stage;
+    let loaded = match load(path) {
+        Ok(l) => l,
+        Err(f) => {
+            return Checked {
+                stage: Stage::Validate,
+                diagnostics: f.diagnostics,
+                sources: f.sources,
+                tests: Vec::new(),
+                checks_run: Vec::new(),
+            };
+        }
+    };
+    let mut diagnostics = validate(&loaded);
+    if diagnostics.has_errors() {
+        diagnostics.sort(&loaded.sources);
+        return Checked {
+            stage: Stage::Validate,
+            diagnostics,
+            sources: loaded.sources,
+            tests: Vec::new(),
+            checks_run: Vec::new(),
+        };
+    }
+    let name = path.to_string_lossy().replace('\\', "/");
+    let (org, compile_diags) = resolve(&loaded.blueprint, &name);
+    diagnostics.extend(compile_diags);
+    let Some(org) = org else {
+        diagnostics.sort(&loaded.sources);
+        return Checked {
+            stage: Stage::Compile,
+            diagnostics,
+            sources: loaded.sources,
+            tests: Vec::new(),
+            checks_run: Vec::new(),
+        };
+    };
+    let intent = Intent::from_blueprint(&loaded.blueprint);
+    let outcome = run(&org, &intent, &loaded.sources);
+    diagnostics.extend(outcome.diagnostics);
+    diagnostics.sort(&loaded.sources);
+    Checked {
+        stage: Stage::Complete,
+        diagnostics,
+        sources: loaded.sources,
+        tests: outcome.tests,
+        checks_run: outcome.checks_run,
     }
 }
 

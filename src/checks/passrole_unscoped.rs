@@ -74,7 +74,7 @@ fn run(cx: &mut Cx<'_>) {
             role_arn(&acct, "/", "OrganizationAccountAccessRole"),
         )
         .with("iam:PassedToService", "ec2.amazonaws.com");
-        let set = own_policies(cx.engine, &p, Assume::Everything);
+        let set = own_policies(cx.engine, &p, Assume::Nothing);
         let req = cx.engine.request(&who, &q);
         let ev = explain(&set, &req);
         if ev.decision != Decision::Allow {

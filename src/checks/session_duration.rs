@@ -9,7 +9,7 @@
 //! |---|---|
 //! | administrator (allows every administrator-only probe action), assigned to a production or the management account | 1 hour |
 //! | operator (may deploy or restart: `ecs:UpdateService`, `lambda:UpdateFunctionCode`, `ec2:RebootInstances`, …), assigned to production | 2 hours |
-//! | read-only (allows no catalogue action of access level Write, Permissions management or Tagging) | 4 hours |
+//! | read-only (allows none of a set of common writes: `s3:PutObject`, `ec2:RunInstances`, `dynamodb:PutItem`, `iam:CreateRole`, …) | 4 hours |
 //! | anything else (non-production administrators and operators, data access) | 8 hours |
 //!
 //! ## Why is this bad?
@@ -37,12 +37,9 @@
 
 use std::collections::BTreeMap;
 
-use super::probes::{
-    allowed_actions, catalogue_actions, is_admin, own_policies, principal_tag_keys,
-};
+use super::probes::{is_admin, own_policies, principal_tag_keys};
 use super::prod_admin_without_boundary::is_prod;
 use super::{Check, Cx};
-use crate::catalog::AccessLevel;
 use crate::diagnostics::Severity;
 use crate::org::{AccountId, PermissionSetId, PrincipalRef};
 use crate::policy::eval::{Decision, decide};
@@ -56,6 +53,33 @@ pub(crate) const CHECK: Check = Check {
     source: include_str!("session_duration.rs"),
     run,
 };
+
+/// Writes of the common services: a set that allows none of them is read-only.
+/// (AWS's own `ReadOnlyAccess` allows a few actions the catalogue files under
+/// Write — `logs:StartQuery`, `xray:StartTraceRetrieval` — so "no Write-level
+/// action at all" would make nothing read-only.)
+const WRITE_PROBES: &[&str] = &[
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:DeleteBucket",
+    "s3:PutBucketPolicy",
+    "ec2:RunInstances",
+    "ec2:TerminateInstances",
+    "ec2:ModifyInstanceAttribute",
+    "dynamodb:PutItem",
+    "dynamodb:DeleteTable",
+    "lambda:CreateFunction",
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "rds:DeleteDBInstance",
+    "sqs:SendMessage",
+    "sns:Publish",
+    "cloudformation:CreateStack",
+    "secretsmanager:PutSecretValue",
+    "ssm:PutParameter",
+    "kms:ScheduleKeyDeletion",
+    "logs:DeleteLogGroup",
+];
 
 const OPERATOR_PROBES: &[&str] = &[
     "ecs:UpdateService",
@@ -123,19 +147,7 @@ fn classify(cx: &Cx<'_>, p: &PrincipalRef) -> Kind {
     if OPERATOR_PROBES.iter().any(|a| allows(a)) {
         return Kind::Operator;
     }
-    let writes = [
-        AccessLevel::Write,
-        AccessLevel::PermissionsManagement,
-        AccessLevel::Tagging,
-    ];
-    let candidates = allowed_actions(&docs).unwrap_or_else(|| catalogue_actions(Some(&writes)));
-    let cat = crate::catalog::catalog();
-    let is_write = |a: &str| {
-        cat.action(a)
-            .and_then(|id| cat.action_by_id(id))
-            .is_some_and(|info| writes.contains(&info.access_level))
-    };
-    if candidates.iter().any(|a| is_write(a) && allows(a)) {
+    if WRITE_PROBES.iter().any(|a| allows(a)) {
         Kind::Other
     } else {
         Kind::ReadOnly

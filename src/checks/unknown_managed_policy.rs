@@ -9,10 +9,11 @@
 //!
 //! ## Why is this bad?
 //! An unknown AWS-managed policy name fails at deploy time (`NoSuchEntity`).
-//! And the engine cannot know what the policy grants: each check states the
-//! assumption it makes (a check that proves something is *denied* assumes
-//! the policy allows everything; `tests:` report when their outcome depends
-//! on the assumption, LF802).
+//! And the engine cannot know what the policy grants: the checks report only
+//! what holds whatever it grants (a move is reported as allowed only if it is
+//! allowed when the policy grants nothing, as denied only if it is denied when
+//! the policy allows everything), and `tests:` report when their outcome
+//! depends on it (LF802).
 //!
 //! ## Example
 //! ```yaml
@@ -57,7 +58,7 @@ fn run(cx: &mut Cx<'_>) {
             IssueKind::NotShipped { arn } => (
                 format!("landform does not ship the document of the AWS-managed policy `{arn}`"),
                 format!(
-                    "checks that prove a denial assume it allows everything; `tests:` say when their outcome depends on it (landform ships {} documents, from {} {})",
+                    "the checks report only what holds whatever it grants; `tests:` say when their outcome depends on it (landform ships {} documents, from {} {})",
                     aws_managed::counts().1,
                     aws_managed::source().package,
                     aws_managed::source().version
