@@ -115,8 +115,7 @@ pub fn reason(ev: &Evaluation, principal: &str) -> String {
             let path = scps
                 .iter()
                 .map(|g| level_of(g))
-                .filter(|l| !l.starts_with("account "))
-                .last();
+                .rfind(|l| !l.starts_with("account "));
             if scps.is_empty() {
                 out.push_str("; no SCP applies (management account, or SCPs not enabled)");
             } else if scps.iter().all(|g| g.verdict == Verdict::NotApplicable) {

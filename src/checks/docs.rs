@@ -109,3 +109,41 @@ pub fn docs() -> &'static [CheckDocs] {
     static DOCS: OnceLock<Vec<CheckDocs>> = OnceLock::new();
     DOCS.get_or_init(|| checks().iter().map(parse).collect())
 }
+
+/// `docs/checks.md`: every check's documentation and what the checks cover
+/// in the seed articles (generated; a test keeps the file in sync).
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# landform checks\n\n\
+         <!-- generated from the checks' doc comments (src/checks/*.rs) and src/checks/coverage.md; \
+         regenerate with `LANDFORM_BLESS=1 cargo test --test check_docs` -->\n\n\
+         `landform check BLUEPRINT` validates and compiles the blueprint, then asks the policy engine the \
+         questions below about the compiled organization and runs the blueprint's `tests:`. Every finding \
+         points at the blueprint lines that caused it; findings the engine decided carry its decision trace.\n\n\
+         Besides these checks, `check` lints every policy of the organization with the engine's policy lint \
+         and reports its findings under their `PL` codes (`landform lint`); and the blueprint's `tests:` \
+         report LF801 (a test fails: expected one decision, the engine made another, with the trace) and \
+         LF802 (a test's outcome depends on a policy landform has no document for).\n\n\
+         A policy without a document (an AWS-managed policy landform does not ship, LF701) never makes a \
+         check report: a move is reported as allowed only if it is allowed when such policies grant nothing, \
+         and as denied only if it is denied when they allow everything.\n\n\
+         | code | name | severity | finding |\n|---|---|---|---|\n",
+    );
+    for d in docs() {
+        out.push_str(&format!(
+            "| [{}](#{}-{}) | `{}` | {} | {} |\n",
+            d.code,
+            d.code.to_ascii_lowercase(),
+            d.name,
+            d.name,
+            d.severity,
+            d.summary.replace('|', "\\|")
+        ));
+    }
+    out.push('\n');
+    for d in docs() {
+        out.push_str(&d.markdown(2));
+    }
+    out.push_str(include_str!("coverage.md"));
+    out
+}

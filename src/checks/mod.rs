@@ -59,7 +59,7 @@ mod unknown_managed_policy;
 
 use std::collections::BTreeMap;
 
-pub use docs::{CheckDocs, docs};
+pub use docs::{CheckDocs, docs, reference_markdown};
 
 use crate::blueprint::Blueprint;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceId, SourceMap};
@@ -333,8 +333,10 @@ impl<'a> Cx<'a> {
             return c.clone();
         }
         let org = self.org;
-        let mut by_key: BTreeMap<(OuId, Vec<PolicyId>, bool, Option<AccountId>), Vec<AccountId>> =
-            BTreeMap::new();
+        // (OU, policies attached to the account, FullAWSAccess detached, the
+        // account when it is alone in its class) → accounts
+        type Key = (OuId, Vec<PolicyId>, bool, Option<AccountId>);
+        let mut by_key: BTreeMap<Key, Vec<AccountId>> = BTreeMap::new();
         for a in &org.accounts {
             if a.is_management || self.engine.scp_levels(a.id).is_none() {
                 continue;

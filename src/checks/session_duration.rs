@@ -155,7 +155,7 @@ fn classify(cx: &Cx<'_>, p: &PrincipalRef) -> Kind {
 }
 
 fn hours(s: u32) -> String {
-    if s % 3600 == 0 {
+    if s.is_multiple_of(3600) {
         let h = s / 3600;
         if h == 1 {
             "1 hour".to_string()
