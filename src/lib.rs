@@ -19,6 +19,7 @@ pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
+pub mod diff;
 pub mod org;
 pub mod policy;
 pub mod principals;

@@ -330,10 +330,16 @@ pub struct DiffArgs {
     /// The head blueprint
     pub head: Option<PathBuf>,
     /// Compare BASE as committed at this git revision with BASE in the working tree
-    #[arg(long)]
+    #[arg(long, value_name = "REV")]
     pub git: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: DiffFormat,
+    /// Exit 1 when anything changed (like `git diff --exit-code`); the default is 0
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Do not run the checks on both sides (no findings section; faster)
+    #[arg(long)]
+    pub no_checks: bool,
 }
 
 /// Parses arguments and runs a command. Returns the process exit code.

@@ -1,0 +1,372 @@
+//! The change in effective access: for every (principal, account) of either
+//! side, the catalogue actions whose state changed.
+//!
+//! An action is in one of three states for a principal in an account, read
+//! from the access matrix ([`crate::access`]) on `Resource: *`: **allowed**
+//! (unconditionally), **conditional** (allowed only under conditions or on
+//! some resources) or **denied** (explicitly or implicitly). A change up
+//! (denied → conditional → allowed) is a *gain*, a change down is a *loss*.
+//! A principal that exists on one side only (a new permission-set
+//! assignment, a removed role) gains or loses everything it has.
+//!
+//! Pairs with identical changes are grouped: one [`Group`] is a principal
+//! (`permission_set:Admin`, `role:/app-admin`, `user:alice`), the accounts it
+//! changed in identically (split by production or not, see [`super::risk`]),
+//! and the changed actions, riskiest first. Identical action sets are shared
+//! (interned), and a change between two sets is computed once, so a change
+//! that reaches thousands of accounts costs one set difference.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::risk::{self, Risk};
+use crate::catalog::{ActionId, catalog};
+use crate::org::Org;
+
+/// A set of catalogue actions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Bits(pub Vec<u64>);
+
+impl Bits {
+    pub fn new(len: usize) -> Self {
+        Bits(vec![0; len.div_ceil(64)])
+    }
+
+    pub fn insert(&mut self, a: ActionId) {
+        let i = a.index();
+        if let Some(w) = self.0.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    pub fn contains(&self, a: ActionId) -> bool {
+        let i = a.index();
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn word(&self, i: usize) -> u64 {
+        self.0.get(i).copied().unwrap_or(0)
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+/// What one principal may do in one account.
+#[derive(Debug, Clone)]
+pub struct Sets {
+    pub allowed: Arc<Bits>,
+    pub conditional: Arc<Bits>,
+}
+
+/// The state of one action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Denied,
+    Conditional,
+    Allowed,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Denied => "denied",
+            State::Conditional => "conditional",
+            State::Allowed => "allowed",
+        }
+    }
+}
+
+impl Sets {
+    pub fn state(&self, a: ActionId) -> State {
+        if self.allowed.contains(a) {
+            State::Allowed
+        } else if self.conditional.contains(a) {
+            State::Conditional
+        } else {
+            State::Denied
+        }
+    }
+}
+
+/// Every (principal, account) of one organization with its action sets,
+/// identical sets shared.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// (principal, account) → sets. The principal without its account:
+    /// `permission_set:Admin`, `role:/app-admin`, `user:alice`.
+    pub pairs: BTreeMap<(String, String), Sets>,
+}
+
+/// Shares identical sets.
+#[derive(Debug, Default)]
+pub struct Interner {
+    seen: HashMap<Bits, Arc<Bits>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, b: Bits) -> Arc<Bits> {
+        if let Some(a) = self.seen.get(&b) {
+            return Arc::clone(a);
+        }
+        let a = Arc::new(b.clone());
+        self.seen.insert(b, Arc::clone(&a));
+        a
+    }
+}
+
+/// `permission_set:Admin@payments-prod` → `permission_set:Admin`.
+pub fn principal_class<'a>(principal: &'a str, account: &str) -> &'a str {
+    principal
+        .strip_suffix(account)
+        .and_then(|p| p.strip_suffix('@'))
+        .unwrap_or(principal)
+}
+
+/// The access matrix of `org`, as the diff reads it; `None` when this build
+/// has no access matrix.
+pub fn snapshot(_org: &Org) -> Option<Snapshot> {
+    None
+}
+
+/// One changed action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ActionChange {
+    #[serde(skip)]
+    pub action: ActionId,
+    pub from: State,
+    pub to: State,
+}
+
+impl ActionChange {
+    pub fn gained(&self) -> bool {
+        self.to > self.from
+    }
+}
+
+/// Whether the principal exists on both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Presence {
+    /// In both: only the changed actions are listed.
+    Both,
+    /// New in head (everything it may do is gained).
+    Added,
+    /// Gone in head (everything it could do is lost).
+    Removed,
+}
+
+/// A principal whose access changed identically in some accounts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub principal: String,
+    pub accounts: Vec<String>,
+    /// Whether the accounts are production accounts.
+    pub production: bool,
+    pub presence: Presence,
+    /// The highest risk among the gains (or, without gains, the losses).
+    pub risk: Risk,
+    /// Gains, riskiest first.
+    pub gained: Vec<ActionChange>,
+    /// Losses, riskiest first.
+    pub lost: Vec<ActionChange>,
+}
+
+/// The change in effective access.
+#[derive(Debug, Clone, Default)]
+pub struct AccessDiff {
+    /// Whether the access matrix was available (and compared).
+    pub available: bool,
+    /// (principal, account) pairs on either side.
+    pub pairs: usize,
+    /// Pairs whose access changed.
+    pub pairs_changed: usize,
+    /// Riskiest group first.
+    pub groups: Vec<Group>,
+}
+
+impl AccessDiff {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// (gained, lost) action changes summed over every changed pair.
+    pub fn totals(&self) -> (usize, usize) {
+        self.groups.iter().fold((0, 0), |(g, l), x| {
+            (
+                g + x.gained.len() * x.accounts.len(),
+                l + x.lost.len() * x.accounts.len(),
+            )
+        })
+    }
+}
+
+/// The sort key of a changed action in a (production or not) account.
+fn action_order(a: ActionId, prod: bool) -> (std::cmp::Reverse<Risk>, bool, u8, String) {
+    match catalog().action_by_id(a) {
+        Some(info) => (
+            std::cmp::Reverse(risk::risk(info.service, info.access_level, prod)),
+            !risk::is_sensitive(info.service),
+            risk::level_rank(info.access_level),
+            info.full_name(),
+        ),
+        None => (std::cmp::Reverse(Risk::Low), true, 9, String::new()),
+    }
+}
+
+pub fn action_risk(a: ActionId, prod: bool) -> Risk {
+    catalog()
+        .action_by_id(a)
+        .map_or(Risk::Low, |i| risk::risk(i.service, i.access_level, prod))
+}
+
+/// Every action whose state differs between `a` and `b`, in catalogue order.
+pub fn changes(a: &Sets, b: &Sets) -> Vec<ActionChange> {
+    let words = a
+        .allowed
+        .0
+        .len()
+        .max(b.allowed.0.len())
+        .max(a.conditional.0.len())
+        .max(b.conditional.0.len());
+    let mut out = Vec::new();
+    for i in 0..words {
+        let mut d = (a.allowed.word(i) ^ b.allowed.word(i))
+            | (a.conditional.word(i) ^ b.conditional.word(i));
+        while d != 0 {
+            let bit = d.trailing_zeros() as usize;
+            d &= d - 1;
+            let id = ActionId((i * 64 + bit) as u32);
+            let (from, to) = (a.state(id), b.state(id));
+            if from != to {
+                out.push(ActionChange {
+                    action: id,
+                    from,
+                    to,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Compares the access of two organizations.
+pub fn compare(base: &Org, head: &Org) -> AccessDiff {
+    match (snapshot(base), snapshot(head)) {
+        (Some(b), Some(h)) => compare_snapshots(&b, &h, &|acct| {
+            let ou = |org: &Org| org.account_by_name(acct).map(|a| org.ou(a.ou).path.clone());
+            ou(head)
+                .or_else(|| ou(base))
+                .is_some_and(|p| risk::is_prod_path(&p))
+        }),
+        _ => AccessDiff::default(),
+    }
+}
+
+/// Compares two snapshots; `prod` tells whether an account is production.
+pub fn compare_snapshots(
+    base: &Snapshot,
+    head: &Snapshot,
+    prod: &dyn Fn(&str) -> bool,
+) -> AccessDiff {
+    let empty = Sets {
+        allowed: Arc::new(Bits::default()),
+        conditional: Arc::new(Bits::default()),
+    };
+    type PtrKey = (usize, usize, usize, usize);
+    let ptr = |s: &Sets| {
+        (
+            Arc::as_ptr(&s.allowed) as usize,
+            Arc::as_ptr(&s.conditional) as usize,
+        )
+    };
+    // the changes between two sets, computed once, shared
+    let mut cache: HashMap<PtrKey, Option<usize>> = HashMap::new();
+    let mut lists: Vec<Vec<ActionChange>> = Vec::new();
+    // (principal, production, presence, change list) → accounts
+    let mut grouped: BTreeMap<(String, bool, Presence, usize), Vec<String>> = BTreeMap::new();
+    let mut pairs = 0;
+    let mut pairs_changed = 0;
+    let mut visit = |key: &(String, String), b: Option<&Sets>, h: Option<&Sets>| {
+        pairs += 1;
+        let presence = match (b, h) {
+            (Some(_), Some(_)) => Presence::Both,
+            (None, _) => Presence::Added,
+            (_, None) => Presence::Removed,
+        };
+        let (b, h) = (b.unwrap_or(&empty), h.unwrap_or(&empty));
+        let (b1, b2) = ptr(b);
+        let (h1, h2) = ptr(h);
+        if b1 == h1 && b2 == h2 {
+            return;
+        }
+        let list = *cache.entry((b1, b2, h1, h2)).or_insert_with(|| {
+            let c = changes(b, h);
+            (!c.is_empty()).then(|| {
+                lists.push(c);
+                lists.len() - 1
+            })
+        });
+        let Some(list) = list else { return };
+        pairs_changed += 1;
+        grouped
+            .entry((key.0.clone(), prod(&key.1), presence, list))
+            .or_default()
+            .push(key.1.clone());
+    };
+    for (k, b) in &base.pairs {
+        visit(k, Some(b), head.pairs.get(k));
+    }
+    for (k, h) in &head.pairs {
+        if !base.pairs.contains_key(k) {
+            visit(k, None, Some(h));
+        }
+    }
+    let mut groups: Vec<Group> = grouped
+        .into_iter()
+        .map(|((principal, production, presence, list), mut accounts)| {
+            accounts.sort();
+            let (mut gained, mut lost): (Vec<ActionChange>, Vec<ActionChange>) =
+                lists[list].iter().partition(|c| c.gained());
+            let keyed = |v: &mut Vec<ActionChange>| {
+                v.sort_by_cached_key(|c| action_order(c.action, production));
+            };
+            keyed(&mut gained);
+            keyed(&mut lost);
+            let top =
+                |v: &[ActionChange]| v.iter().map(|c| action_risk(c.action, production)).max();
+            let risk = top(&gained).or_else(|| top(&lost)).unwrap_or(Risk::Low);
+            Group {
+                principal,
+                accounts,
+                production,
+                presence,
+                risk,
+                gained,
+                lost,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        let k = |g: &Group| {
+            (
+                std::cmp::Reverse(g.risk),
+                g.gained.is_empty(),
+                std::cmp::Reverse(g.production),
+                g.principal.clone(),
+                g.accounts.first().cloned(),
+            )
+        };
+        k(a).cmp(&k(b))
+    });
+    AccessDiff {
+        available: true,
+        pairs,
+        pairs_changed,
+        groups,
+    }
+}
