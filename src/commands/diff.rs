@@ -37,6 +37,15 @@ fn stopped(which: &str, label: &str, s: &Stopped, io: &mut Io<'_>) -> Result<Exi
     )
 }
 
+/// Worker threads (`LANDFORM_THREADS`, default: the cores, at most 2).
+fn threads() -> usize {
+    let wanted = std::env::var("LANDFORM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    wanted.unwrap_or(cores.min(2)).max(1)
+}
+
 pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<Exit, CommandError> {
     let opts = SideOptions {
         skip_checks: args.no_checks,
@@ -73,7 +82,23 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<Exit, CommandError> {
             ));
         }
     };
-    let base: Side = match diff::compile_side(&base_path, &base_opts) {
+    // the two sides are independent: compile and check them side by side
+    // (unless LANDFORM_THREADS=1)
+    let (base, head) = if threads() > 1 {
+        std::thread::scope(|scope| {
+            let b = scope.spawn(|| diff::compile_side(&base_path, &base_opts));
+            let h = diff::compile_side(&head_path, &opts);
+            (b.join(), h)
+        })
+    } else {
+        (
+            Ok(diff::compile_side(&base_path, &base_opts)),
+            diff::compile_side(&head_path, &opts),
+        )
+    };
+    let base =
+        base.map_err(|_| CommandError::Input("the base blueprint could not be compiled".into()))?;
+    let base: Side = match base {
         Ok(s) => s,
         Err(s) => {
             let label = base_opts
@@ -83,7 +108,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<Exit, CommandError> {
             return stopped("base", &label, &s, io);
         }
     };
-    let head: Side = match diff::compile_side(&head_path, &opts) {
+    let head: Side = match head {
         Ok(s) => s,
         Err(s) => return stopped("head", &head_path.display().to_string(), &s, io),
     };

@@ -22,44 +22,15 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::risk::{self, Risk};
+use crate::access::ActionSet;
 use crate::catalog::{ActionId, catalog};
 use crate::org::Org;
-
-/// A set of catalogue actions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Bits(pub Vec<u64>);
-
-impl Bits {
-    pub fn new(len: usize) -> Self {
-        Bits(vec![0; len.div_ceil(64)])
-    }
-
-    pub fn insert(&mut self, a: ActionId) {
-        let i = a.index();
-        if let Some(w) = self.0.get_mut(i / 64) {
-            *w |= 1 << (i % 64);
-        }
-    }
-
-    pub fn contains(&self, a: ActionId) -> bool {
-        let i = a.index();
-        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
-    }
-
-    fn word(&self, i: usize) -> u64 {
-        self.0.get(i).copied().unwrap_or(0)
-    }
-
-    pub fn count(&self) -> usize {
-        self.0.iter().map(|w| w.count_ones() as usize).sum()
-    }
-}
 
 /// What one principal may do in one account.
 #[derive(Debug, Clone)]
 pub struct Sets {
-    pub allowed: Arc<Bits>,
-    pub conditional: Arc<Bits>,
+    pub allowed: Arc<ActionSet>,
+    pub conditional: Arc<ActionSet>,
 }
 
 /// The state of one action.
@@ -105,11 +76,11 @@ pub struct Snapshot {
 /// Shares identical sets.
 #[derive(Debug, Default)]
 pub struct Interner {
-    seen: HashMap<Bits, Arc<Bits>>,
+    seen: HashMap<ActionSet, Arc<ActionSet>>,
 }
 
 impl Interner {
-    pub fn intern(&mut self, b: Bits) -> Arc<Bits> {
+    pub fn intern(&mut self, b: ActionSet) -> Arc<ActionSet> {
         if let Some(a) = self.seen.get(&b) {
             return Arc::clone(a);
         }
@@ -127,10 +98,31 @@ pub fn principal_class<'a>(principal: &'a str, account: &str) -> &'a str {
         .unwrap_or(principal)
 }
 
-/// The access matrix of `org`, as the diff reads it; `None` when this build
-/// has no access matrix.
-pub fn snapshot(_org: &Org) -> Option<Snapshot> {
-    None
+/// The access matrix of `org` ([`crate::access::compute`]), as the diff
+/// reads it: sets interned in `interner` (share one between the two sides,
+/// so that unchanged sets are the same `Arc`).
+pub fn snapshot(org: &Org, interner: &mut Interner) -> Snapshot {
+    let matrix = crate::access::compute(org);
+    let mut per_class: HashMap<usize, Sets> = HashMap::new();
+    let mut pairs = BTreeMap::new();
+    for (principal, account, sets) in matrix.entries() {
+        let class = std::ptr::from_ref(sets) as usize;
+        let s = per_class
+            .entry(class)
+            .or_insert_with(|| Sets {
+                allowed: interner.intern(sets.allowed().clone()),
+                conditional: interner.intern(sets.conditional().clone()),
+            })
+            .clone();
+        pairs.insert(
+            (
+                principal_class(principal, account).to_string(),
+                account.to_string(),
+            ),
+            s,
+        );
+    }
+    Snapshot { pairs }
 }
 
 /// One changed action.
@@ -224,47 +216,50 @@ pub fn action_risk(a: ActionId, prod: bool) -> Risk {
         .map_or(Risk::Low, |i| risk::risk(i.service, i.access_level, prod))
 }
 
+/// `x` without `y`, added to `into`.
+fn add_difference(into: &mut ActionSet, x: &ActionSet, y: &ActionSet) {
+    let mut d = x.clone();
+    d.subtract(y);
+    into.union_with(&d);
+}
+
 /// Every action whose state differs between `a` and `b`, in catalogue order.
 pub fn changes(a: &Sets, b: &Sets) -> Vec<ActionChange> {
-    let words = a
-        .allowed
-        .0
-        .len()
-        .max(b.allowed.0.len())
-        .max(a.conditional.0.len())
-        .max(b.conditional.0.len());
-    let mut out = Vec::new();
-    for i in 0..words {
-        let mut d = (a.allowed.word(i) ^ b.allowed.word(i))
-            | (a.conditional.word(i) ^ b.conditional.word(i));
-        while d != 0 {
-            let bit = d.trailing_zeros() as usize;
-            d &= d - 1;
-            let id = ActionId((i * 64 + bit) as u32);
-            let (from, to) = (a.state(id), b.state(id));
-            if from != to {
-                out.push(ActionChange {
-                    action: id,
-                    from,
-                    to,
-                });
-            }
-        }
+    let mut touched = ActionSet::empty();
+    for (x, y) in [
+        (&a.allowed, &b.allowed),
+        (&b.allowed, &a.allowed),
+        (&a.conditional, &b.conditional),
+        (&b.conditional, &a.conditional),
+    ] {
+        add_difference(&mut touched, x, y);
     }
-    out
+    touched
+        .iter()
+        .filter_map(|id| {
+            let (from, to) = (a.state(id), b.state(id));
+            (from != to).then_some(ActionChange {
+                action: id,
+                from,
+                to,
+            })
+        })
+        .collect()
 }
 
 /// Compares the access of two organizations.
 pub fn compare(base: &Org, head: &Org) -> AccessDiff {
-    match (snapshot(base), snapshot(head)) {
-        (Some(b), Some(h)) => compare_snapshots(&b, &h, &|acct| {
-            let ou = |org: &Org| org.account_by_name(acct).map(|a| org.ou(a.ou).path.clone());
-            ou(head)
-                .or_else(|| ou(base))
-                .is_some_and(|p| risk::is_prod_path(&p))
-        }),
-        _ => AccessDiff::default(),
+    let mut interner = Interner::default();
+    let b = snapshot(base, &mut interner);
+    let h = snapshot(head, &mut interner);
+    // production: the account's OU path in head (in base for removed accounts)
+    let mut prod: HashMap<&str, bool> = HashMap::new();
+    for org in [base, head] {
+        for a in &org.accounts {
+            prod.insert(a.name.as_str(), risk::is_prod_path(&org.ou(a.ou).path));
+        }
     }
+    compare_snapshots(&b, &h, &|acct| prod.get(acct).copied().unwrap_or(false))
 }
 
 /// Compares two snapshots; `prod` tells whether an account is production.
@@ -273,9 +268,10 @@ pub fn compare_snapshots(
     head: &Snapshot,
     prod: &dyn Fn(&str) -> bool,
 ) -> AccessDiff {
+    let none = Arc::new(ActionSet::empty());
     let empty = Sets {
-        allowed: Arc::new(Bits::default()),
-        conditional: Arc::new(Bits::default()),
+        allowed: Arc::clone(&none),
+        conditional: none,
     };
     type PtrKey = (usize, usize, usize, usize);
     let ptr = |s: &Sets| {

@@ -29,6 +29,8 @@ pub const MAX_ACTIONS: usize = 20;
 pub const MAX_GROUPS: usize = 50;
 /// Structural lines shown in human and markdown reports.
 pub const MAX_CHANGES: usize = 200;
+/// Services named in a by-service summary before `and N more services`.
+pub const MAX_SERVICES: usize = 8;
 /// Accounts named in a line before `and N more`.
 const MAX_NAMES: usize = 5;
 /// OUs in the diagram before only the changed branches are drawn.
@@ -93,8 +95,10 @@ pub fn service_summary(changes: &[ActionChange], prod: bool) -> String {
             svc.to_string(),
         )
     });
-    services
+    let more = services.len().saturating_sub(MAX_SERVICES);
+    let mut text = services
         .iter()
+        .take(MAX_SERVICES)
         .map(|(svc, levels)| {
             let mut ls: Vec<(&AccessLevel, &usize)> = levels.iter().collect();
             ls.sort_by_key(|(l, _)| risk::level_rank(**l));
@@ -105,7 +109,11 @@ pub fn service_summary(changes: &[ActionChange], prod: bool) -> String {
             format!("{svc}: {}", parts.join(", "))
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if more > 0 {
+        let _ = write!(text, "; and {more} more services");
+    }
+    text
 }
 
 fn transition(c: &ActionChange) -> String {
