@@ -12,6 +12,7 @@ mod diff;
 mod explain;
 mod init;
 mod lint;
+pub(crate) mod pipeline;
 mod prove;
 mod render;
 mod schema;

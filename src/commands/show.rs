@@ -18,13 +18,11 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 
 use super::CommandError;
-use crate::blueprint::codes::is_input_code;
+use super::pipeline::compile;
 use crate::blueprint::resolve::doc::counted_chars;
 use crate::blueprint::resolve::limits;
-use crate::blueprint::{load, resolve, validate};
 use crate::cli::{Exit, Io, ShowArgs, ShowFormat, ShowWhat};
-use crate::diagnostics::render::{HumanOptions, human_all};
-use crate::diagnostics::{Diagnostics, SourceMap};
+use crate::diagnostics::SourceMap;
 use crate::org::{
     AssignmentPrincipal, ManagedRef, Org, Origin, PolicyId, PolicyKind, RoleKind, Target,
 };
@@ -32,59 +30,21 @@ use crate::org::{
 /// The version of the JSON/YAML document `show` prints.
 pub const SHOW_FORMAT_VERSION: u32 = 1;
 
-fn print_diagnostics(
-    diags: &Diagnostics,
-    sources: &SourceMap,
-    io: &mut Io<'_>,
-) -> Result<(), CommandError> {
-    if diags.is_empty() {
-        return Ok(());
-    }
-    let text = human_all(diags, sources, HumanOptions { color: io.color });
-    io.err.write_all(text.as_bytes())?;
-    Ok(())
-}
-
-fn exit_for(diags: &Diagnostics) -> Exit {
-    if diags.iter().any(|d| d.is_error() && is_input_code(&d.code)) {
-        Exit::BadInput
-    } else {
-        Exit::Findings
-    }
-}
-
 pub fn run(args: &ShowArgs, io: &mut Io<'_>) -> Result<Exit, CommandError> {
-    let loaded = match load(&args.blueprint) {
-        Ok(l) => l,
-        Err(failure) => {
-            let mut diags = failure.diagnostics;
-            diags.sort(&failure.sources);
-            print_diagnostics(&diags, &failure.sources, io)?;
-            return Ok(exit_for(&diags));
-        }
+    let compiled = match compile(&args.blueprint, io)? {
+        Ok(c) => c,
+        Err(exit) => return Ok(exit),
     };
-    let mut diags = validate(&loaded);
-    if diags.has_errors() {
-        print_diagnostics(&diags, &loaded.sources, io)?;
-        return Ok(exit_for(&diags));
-    }
-    let file = args.blueprint.display().to_string();
-    let (org, compile_diags) = resolve::resolve(&loaded.blueprint, &file);
-    diags.extend(compile_diags);
-    diags.sort(&loaded.sources);
-    print_diagnostics(&diags, &loaded.sources, io)?;
-    let Some(org) = org else {
-        return Ok(Exit::Findings);
-    };
+    let (org, sources) = (compiled.org, compiled.sources);
     let text = match args.format {
-        ShowFormat::Human => human(&org, &loaded.sources, args.what),
+        ShowFormat::Human => human(&org, &sources, args.what),
         ShowFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&document(&org, &loaded.sources, args.what))
+            let mut s = serde_json::to_string_pretty(&document(&org, &sources, args.what))
                 .map_err(|e| CommandError::Input(format!("cannot print JSON: {e}")))?;
             s.push('\n');
             s
         }
-        ShowFormat::Yaml => serde_saphyr::to_string(&document(&org, &loaded.sources, args.what))
+        ShowFormat::Yaml => serde_saphyr::to_string(&document(&org, &sources, args.what))
             .map_err(|e| CommandError::Input(format!("cannot print YAML: {e}")))?,
     };
     io.out.write_all(text.as_bytes())?;
