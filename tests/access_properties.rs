@@ -12,6 +12,7 @@
 //! | denied explicitly | `ExplicitDeny`                                                         |
 //! | denied implicitly | not `Allow`; `ImplicitDeny` unless a conditional deny names the action |
 //! | conditional       | anything, but the matrix names what it depends on (conditions not empty), and an `ExplicitDeny` only when a conditional deny names the action |
+//! | … guarded         | (conditional, every gate allows unconditionally) not `ImplicitDeny`    |
 //!
 //! Sampling is stratified: first a status, then an action of that status in
 //! the entry, so the small sets (explicit denies) are tested as often as the

@@ -155,6 +155,9 @@ pub struct ActionSets {
     denied_implicit: ActionSet,
     /// Actions some conditional `Deny` names (and no unconditional one).
     deny_maybe: ActionSet,
+    /// Conditional actions every gate allows unconditionally: only a
+    /// conditional deny stands in the way.
+    guarded: ActionSet,
     inputs: Arc<Inputs>,
 }
 
@@ -199,6 +202,14 @@ impl ActionSets {
     /// Actions a conditional `Deny` may refuse (never explicitly denied ones).
     pub fn deny_conditional(&self) -> &ActionSet {
         &self.deny_maybe
+    }
+
+    /// The conditional actions that every gate allows unconditionally, where
+    /// only a conditional `Deny` stands in the way (a region lock, an MFA
+    /// requirement): allowed *unless* a condition denies. The other
+    /// conditional actions are allowed only *if* a conditional allow applies.
+    pub fn guarded(&self) -> &ActionSet {
+        &self.guarded
     }
 
     /// The status of `action`.
@@ -319,6 +330,8 @@ impl ActionSets {
         deny_maybe.subtract(&explicit);
         let mut implicit = possible.complement();
         implicit.subtract(&explicit);
+        let mut guarded = sure.clone();
+        guarded.intersect_with(&deny_maybe);
         let mut allowed = sure;
         allowed.subtract(&explicit);
         allowed.subtract(&deny_maybe);
@@ -331,6 +344,7 @@ impl ActionSets {
             explicit.remove(id);
             implicit.remove(id);
             deny_maybe.remove(id);
+            guarded.remove(id);
         }
         ActionSets {
             allowed,
@@ -338,6 +352,7 @@ impl ActionSets {
             denied_explicit: explicit,
             denied_implicit: implicit,
             deny_maybe,
+            guarded,
             inputs,
         }
     }

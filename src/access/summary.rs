@@ -13,7 +13,10 @@ use crate::catalog::{AccessLevel, catalog};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Counts {
     pub allowed: usize,
+    /// Allowed only under conditions or on some resources (includes `guarded`).
     pub conditional: usize,
+    /// The conditional actions only a conditional deny stands in the way of.
+    pub guarded: usize,
     pub denied_explicit: usize,
     pub denied_implicit: usize,
 }
@@ -30,6 +33,7 @@ impl Counts {
     pub fn add(&mut self, other: &Counts) {
         self.allowed += other.allowed;
         self.conditional += other.conditional;
+        self.guarded += other.guarded;
         self.denied_explicit += other.denied_explicit;
         self.denied_implicit += other.denied_implicit;
     }
@@ -79,6 +83,7 @@ pub fn by_service(sets: &ActionSets) -> Vec<ServiceSummary> {
         sets.conditional(),
         sets.denied_explicit(),
         sets.denied_implicit(),
+        sets.guarded(),
     ];
     // status × level intersections, computed once
     let parts: Vec<[ActionSet; 5]> = statuses
@@ -104,6 +109,7 @@ pub fn by_service(sets: &ActionSets) -> Vec<ServiceSummary> {
                 conditional: parts[1][l].count_range(range.clone()),
                 denied_explicit: parts[2][l].count_range(range.clone()),
                 denied_implicit: parts[3][l].count_range(range.clone()),
+                guarded: parts[4][l].count_range(range.clone()),
             });
             ServiceSummary {
                 service: svc.prefix,
@@ -118,6 +124,7 @@ pub fn totals(sets: &ActionSets) -> Counts {
     Counts {
         allowed: sets.allowed().count(),
         conditional: sets.conditional().count(),
+        guarded: sets.guarded().count(),
         denied_explicit: sets.denied_explicit().count(),
         denied_implicit: sets.denied_implicit().count(),
     }
