@@ -438,6 +438,20 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// The account a principal acts in (as [`OrgEngine::describe`] says, without
+/// formatting its ARNs).
+pub(crate) fn principal_account(org: &Org, p: &crate::org::PrincipalRef) -> AccountId {
+    use crate::org::PrincipalRef;
+    match p {
+        PrincipalRef::PermissionSet { account, .. } => *account,
+        PrincipalRef::Role { role } => org.role(*role).account,
+        PrincipalRef::BreakGlass { index } => org
+            .break_glass
+            .get(*index)
+            .map_or(AccountId(0), |u| u.account),
+    }
+}
+
 /// Places `d` at `origin`: a label when the origin has a span, otherwise a
 /// note naming the construct (and the blueprint file).
 pub(crate) fn at(mut d: Diagnostic, origin: &Origin, label: &str, blueprint: &str) -> Diagnostic {

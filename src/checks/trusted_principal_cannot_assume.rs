@@ -40,14 +40,14 @@
 //! "Role exists, perfect perms, still denied"), "Two policies, two jobs",
 //! quiz Q4; `002_…` evaluation summary ("AssumeRole into a role").
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::probes::strings;
 use super::trust::arn_of;
-use super::{Check, Cx, trace_note};
+use super::{Check, Cx, principal_account, trace_note};
 use crate::diagnostics::Severity;
-use crate::org::PrincipalRef;
+use crate::org::{AccountId, PrincipalRef};
 use crate::policy::eval::{Decision, PolicyRef, PolicySet, decide};
 use crate::principals::{Assume, PrincipalInfo, Query, enumerate, role_arn};
 
@@ -61,7 +61,15 @@ pub(crate) const CHECK: Check = Check {
 };
 
 fn run(cx: &mut Cx<'_>) {
-    let principals = enumerate(cx.org);
+    // the principals of each account, in `enumerate` order: each role only
+    // looks at the accounts its trust policy names
+    let mut by_account: BTreeMap<AccountId, Vec<PrincipalRef>> = BTreeMap::new();
+    for p in enumerate(cx.org) {
+        by_account
+            .entry(principal_account(cx.org, &p))
+            .or_default()
+            .push(p);
+    }
     for role in &cx.org.roles {
         let doc = cx.engine.document(role.trust);
         let mut texts = Vec::new();
@@ -106,7 +114,7 @@ fn run(cx: &mut Cx<'_>) {
                 // the whole account is trusted: nobody is named specifically
                 continue;
             }
-            for p in &principals {
+            for p in by_account.get(acct).map_or(&[][..], Vec::as_slice) {
                 if *p == (PrincipalRef::Role { role: role.id }) {
                     continue;
                 }
