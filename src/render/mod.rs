@@ -5,6 +5,7 @@
 //! atomically. Renderers know nothing about evaluation, and nothing about the
 //! blueprint beyond the file name they put in headers.
 
+pub mod cli;
 pub mod terraform;
 
 use std::fs;
