@@ -34,15 +34,18 @@ fn compile(path: &str) -> (Org, SourceMap) {
     (org, loaded.sources)
 }
 
+const BLUEPRINTS: &[(&str, &str)] = &[
+    ("paywave", "examples/paywave.yaml"),
+    ("northwind", "examples/northwind.yaml"),
+    ("adversarial", "tests/fixtures/adversarial.yaml"),
+];
+
 /// The cases: name → rendered files.
 fn cases() -> Vec<(&'static str, Vec<OutputFile>)> {
     let mut out = Vec::new();
-    for (case, path) in [
-        ("paywave", "examples/paywave.yaml"),
-        ("northwind", "examples/northwind.yaml"),
-    ] {
+    for (case, path) in BLUEPRINTS {
         let (org, sources) = compile(path);
-        out.push((case, render_with_sources(&org, Some(&sources))));
+        out.push((*case, render_with_sources(&org, Some(&sources))));
     }
     out.push(("kitchen_sink", render(&kitchen_sink())));
     out
@@ -154,11 +157,10 @@ fn every_file_has_the_header_and_every_script_parses() {
             );
         }
         for f in &files {
-            let blueprint = if case == "kitchen_sink" {
-                "sample.yaml"
-            } else {
-                &format!("examples/{case}.yaml")
-            };
+            let blueprint = BLUEPRINTS
+                .iter()
+                .find(|(c, _)| *c == case)
+                .map_or("sample.yaml", |(_, p)| p);
             let header = header_text(blueprint);
             assert!(f.contents.contains(&header), "{case} {}: no header", f.path);
             if f.path.ends_with(".sh") {
@@ -271,5 +273,122 @@ proptest! {
         let script = format!("{}\nprintf ok", shell::comment(&s));
         let out = Command::new("bash").arg("-c").arg(&script).output().unwrap();
         prop_assert_eq!(String::from_utf8_lossy(&out.stdout).into_owned(), "ok");
+    }
+}
+
+/// `landform render --target cli` writes the golden files (with line
+/// numbers), scripts executable.
+#[test]
+fn the_render_command_writes_the_scripts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_landform"))
+        .args([
+            "render",
+            "examples/paywave.yaml",
+            "--target",
+            "cli",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(repo_root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let written = read_tree(&out.join("cli"));
+    assert_eq!(written, read_tree(&golden_dir("paywave")));
+    assert!(!out.join("terraform").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for name in written.keys() {
+            let mode = std::fs::metadata(out.join("cli").join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o111 != 0,
+                name.ends_with(".sh") && name != "lib.sh",
+                "{name}"
+            );
+        }
+    }
+}
+
+/// Template expressions printed without a filter are code the renderer
+/// builds itself (heredocs, quoted words, `[a-z0-9_]` keys) or fixed words;
+/// a new one must be added here after checking it cannot carry a blueprint
+/// value unquoted.
+#[test]
+fn templates_print_values_only_through_filters() {
+    const RAW: &[&str] = &[
+        // [a-z0-9_] keys and fixed words chosen by the renderer
+        "ps.key",
+        "a.key",
+        "a[0]",
+        "p[0]",
+        "p.key",
+        "ou.parent",
+        "ou.key",
+        "a.ou",
+        "u.key",
+        "g.key",
+        "e.key",
+        "m.user",
+        "m.group",
+        "d.key",
+        "a.ps",
+        "a.principal",
+        "a.account",
+        "s.file",
+        "p.type",
+        "a.type",
+        "t",
+        "p.kind",
+        "e.call",
+        "access_role",
+        "r.max_session",
+        // code built in Rust with shell::quote / shell::heredoc
+        "p.document",
+        "i.document",
+        "r.trust",
+        "ps.inline.document",
+        "r.boundary",
+        "m",
+        "p",
+        "a.target_word",
+        "t.target_word",
+        "p[1]",
+    ];
+    let re = regex::Regex::new(r"\{\{-?\s*([^}|]*?)\s*-?\}\}").unwrap();
+    let dir = repo_root().join("templates/cli");
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        for c in re.captures_iter(&text) {
+            let expr = &c[1];
+            assert!(
+                RAW.contains(&expr),
+                "{}: `{{{{ {expr} }}}}` prints a value without a filter",
+                e.path().display()
+            );
+        }
+    }
+    // and the keys the scripts index ID with are identifiers
+    let key = regex::Regex::new(r"ID\[([^\]]*)\]").unwrap();
+    for (case, files) in cases() {
+        for f in files
+            .iter()
+            .filter(|f| f.path.ends_with(".sh") && !f.path.ends_with("lib.sh"))
+        {
+            for c in key.captures_iter(&f.contents) {
+                let k = &c[1];
+                assert!(
+                    k.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                    "{case} {}: ID[{k}]",
+                    f.path
+                );
+            }
+        }
     }
 }

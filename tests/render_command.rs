@@ -49,13 +49,14 @@ fn rendering_twice_gives_identical_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     for example in ["examples/paywave.yaml", "examples/northwind.yaml"] {
         let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-        render(example, "terraform", &a).success();
-        render(example, "terraform", &b).success();
+        render(example, "all", &a).success();
+        render(example, "all", &b).success();
         let (ta, tb) = (tree(&a), tree(&b));
         assert!(ta.keys().any(|k| k.starts_with("terraform/management/")));
+        assert!(ta.contains_key("cli/run-all.sh"));
         assert_eq!(ta, tb, "{example}");
         // rendering again over its own output is allowed and changes nothing
-        render(example, "terraform", &a).success();
+        render(example, "all", &a).success();
         assert_eq!(tree(&a), tb, "{example}");
         fs::remove_dir_all(&a).unwrap();
         fs::remove_dir_all(&b).unwrap();
@@ -66,7 +67,7 @@ fn rendering_twice_gives_identical_bytes() {
 fn every_file_names_the_blueprint() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render("examples/paywave.yaml", "terraform", &out).success();
+    render("examples/paywave.yaml", "all", &out).success();
     for (path, bytes) in tree(&out) {
         if path == ".landform-render" {
             continue;

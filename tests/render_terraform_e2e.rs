@@ -240,6 +240,31 @@ fn kitchen_sink_applies_on_the_emulator_and_plans_clean() {
     apply_and_compare(test, &tf, &session, &org);
 }
 
+/// The YAML adversarial blueprint (hostile strings in OU and account names,
+/// descriptions, policy text, tags): nothing injected runs, every string
+/// arrives byte for byte (organization policies) or as the same JSON value
+/// (IAM documents).
+#[test]
+fn adversarial_blueprint_applies_on_the_emulator_and_plans_clean() {
+    let test = "terraform apply (tests/fixtures/adversarial.yaml) on the emulator";
+    let Some(tf) = Terraform::find(test) else {
+        return;
+    };
+    let Some(session) = emulator::acquire(test) else {
+        return;
+    };
+    if tools::aws_cli(test).is_none() {
+        return;
+    }
+    let path = "tests/fixtures/adversarial.yaml";
+    let loaded = landform::blueprint::load(Path::new(path))
+        .unwrap_or_else(|f| panic!("{path}: {:#?}", f.diagnostics));
+    assert!(!landform::blueprint::validate(&loaded).has_errors());
+    let (org, diags) = landform::blueprint::resolve::resolve(&loaded.blueprint, path);
+    let org = emulator_variant(org.unwrap_or_else(|| panic!("{path}: {diags:#?}")));
+    apply_and_compare(test, &tf, &session, &org);
+}
+
 #[test]
 fn canonical_json_is_go_encoding_json() {
     assert_eq!(

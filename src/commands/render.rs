@@ -10,18 +10,23 @@
 use super::CommandError;
 use super::pipeline::compile;
 use crate::cli::{Exit, Io, RenderArgs, RenderTarget};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, SourceMap};
 use crate::org::Org;
 use crate::render::{self, OutputFile, WriteError};
 
-/// The files of `target` for `org`, sorted by path.
-pub fn files(org: &Org, target: RenderTarget) -> Result<Vec<OutputFile>, CommandError> {
+/// The files of `target` for `org`, sorted by path. With `sources`, the
+/// CLI scripts' comments also name the blueprint line of each element.
+pub fn files(
+    org: &Org,
+    sources: Option<&SourceMap>,
+    target: RenderTarget,
+) -> Result<Vec<OutputFile>, CommandError> {
     let mut files = Vec::new();
     if matches!(target, RenderTarget::Terraform | RenderTarget::All) {
         files.extend(render::terraform::render(org));
     }
-    if matches!(target, RenderTarget::Cli) {
-        return Err(CommandError::NotYet("render --target cli"));
+    if matches!(target, RenderTarget::Cli | RenderTarget::All) {
+        files.extend(render::cli::render_with_sources(org, sources));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -39,7 +44,7 @@ pub fn run(args: &RenderArgs, io: &mut Io<'_>) -> Result<Exit, CommandError> {
             return Ok(exit);
         }
     };
-    let files = files(&compiled.org, args.target)?;
+    let files = files(&compiled.org, Some(&compiled.sources), args.target)?;
     let note = format!("blueprint: {}\n", compiled.org.blueprint);
     match render::write_tree(&args.out, &files, &note, args.force) {
         Ok(()) => {}

@@ -333,7 +333,13 @@ impl<'a> Model<'a> {
         let steps: Vec<serde_json::Value> = self
             .scripts
             .iter()
-            .map(|s| json!({"file": s.file, "summary": s.summary}))
+            .map(|s| {
+                json!({
+                    "file": s.file,
+                    "summary": s.summary,
+                    "parallel": s.template == "account.sh",
+                })
+            })
             .collect();
         ctx.insert("steps", &steps);
         ctx.insert(

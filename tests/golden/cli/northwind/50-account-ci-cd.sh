@@ -73,7 +73,7 @@ else
 fi
 
 # ---- role /cspm-scanner
-# blueprint: roles.cspm-scanner (examples/northwind.yaml:243)
+# blueprint: roles.cspm-scanner (examples/northwind.yaml:245)
 lf_text trust <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",
@@ -110,7 +110,7 @@ fi
 lf_change iam attach-role-policy --role-name=cspm-scanner --policy-arn arn:aws:iam::aws:policy/SecurityAudit
 
 # ---- role /github-deployer
-# blueprint: roles.github-deployer (examples/northwind.yaml:231)
+# blueprint: roles.github-deployer (examples/northwind.yaml:233)
 lf_text trust <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",

@@ -15,13 +15,13 @@ ID[account_management]=300000000000
 account_id=${ID[account_management]}
 
 # ---- break-glass group BreakGlassAdmins
-# blueprint: break_glass.users.breakglass-platform (examples/northwind.yaml:254)
+# blueprint: break_glass.users.breakglass-platform (examples/northwind.yaml:256)
 if ! lf_exists NoSuchEntity iam get-group --group-name=BreakGlassAdmins; then
   lf_change iam create-group --group-name=BreakGlassAdmins
   lf_log created group BreakGlassAdmins
 fi
 lf_change iam attach-group-policy --group-name=BreakGlassAdmins --policy-arn arn:aws:iam::aws:policy/AdministratorAccess
-# blueprint: break_glass (examples/northwind.yaml:254)
+# blueprint: break_glass (examples/northwind.yaml:256)
 lf_text doc <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",
@@ -55,7 +55,7 @@ lf_change iam put-group-policy --group-name=BreakGlassAdmins --policy-name=landf
   --policy-document "$doc"
 
 # ---- break-glass user breakglass-platform
-# blueprint: break_glass.users.breakglass-platform (examples/northwind.yaml:254)
+# blueprint: break_glass.users.breakglass-platform (examples/northwind.yaml:256)
 if ! lf_exists NoSuchEntity iam get-user --user-name=breakglass-platform; then
   lf_change iam create-user --user-name=breakglass-platform
   lf_log created user breakglass-platform
@@ -63,7 +63,7 @@ fi
 lf_change iam add-user-to-group --group-name=BreakGlassAdmins --user-name=breakglass-platform
 
 # ---- break-glass user breakglass-security
-# blueprint: break_glass.users.breakglass-security (examples/northwind.yaml:256)
+# blueprint: break_glass.users.breakglass-security (examples/northwind.yaml:258)
 if ! lf_exists NoSuchEntity iam get-user --user-name=breakglass-security; then
   lf_change iam create-user --user-name=breakglass-security
   lf_log created user breakglass-security

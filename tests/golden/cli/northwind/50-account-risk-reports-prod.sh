@@ -149,7 +149,7 @@ else
 fi
 
 # ---- customer-managed policy /project-data-access
-# blueprint: abac.policies.project-data-access (examples/northwind.yaml:120)
+# blueprint: abac.policies.project-data-access (examples/northwind.yaml:122)
 lf_text doc <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",
@@ -185,7 +185,7 @@ else
 fi
 
 # ---- role /cspm-scanner
-# blueprint: roles.cspm-scanner (examples/northwind.yaml:243)
+# blueprint: roles.cspm-scanner (examples/northwind.yaml:245)
 lf_text trust <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",

@@ -16,7 +16,7 @@ account_id=${ID[account_sandbox_08]}
 lf_assume_account "$account_id"
 
 # ---- customer-managed policy /project-data-access
-# blueprint: abac.policies.project-data-access (examples/northwind.yaml:120)
+# blueprint: abac.policies.project-data-access (examples/northwind.yaml:122)
 lf_text doc <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",

@@ -16,7 +16,7 @@ account_id=${ID[account_security_tooling]}
 lf_assume_account "$account_id"
 
 # ---- role /cspm-scanner
-# blueprint: roles.cspm-scanner (examples/northwind.yaml:243)
+# blueprint: roles.cspm-scanner (examples/northwind.yaml:245)
 lf_text trust <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",

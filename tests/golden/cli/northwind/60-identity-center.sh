@@ -152,7 +152,7 @@ ID[account_retired_legacy]=300001100741
 lf_find_identity_center
 
 # ---- group analysts
-# blueprint: identity_center.groups.analysts (examples/northwind.yaml:139)
+# blueprint: identity_center.groups.analysts (examples/northwind.yaml:141)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"analysts"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -165,7 +165,7 @@ fi
 ID[group_analysts]=$(lf_id "$group_id" group_analysts)
 
 # ---- group engineers
-# blueprint: identity_center.groups.engineers (examples/northwind.yaml:136)
+# blueprint: identity_center.groups.engineers (examples/northwind.yaml:138)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"engineers"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -178,7 +178,7 @@ fi
 ID[group_engineers]=$(lf_id "$group_id" group_engineers)
 
 # ---- group finance
-# blueprint: identity_center.groups.finance (examples/northwind.yaml:140)
+# blueprint: identity_center.groups.finance (examples/northwind.yaml:142)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"finance"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -191,7 +191,7 @@ fi
 ID[group_finance]=$(lf_id "$group_id" group_finance)
 
 # ---- group network
-# blueprint: identity_center.groups.network (examples/northwind.yaml:141)
+# blueprint: identity_center.groups.network (examples/northwind.yaml:143)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"network"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -204,7 +204,7 @@ fi
 ID[group_network]=$(lf_id "$group_id" group_network)
 
 # ---- group oncall
-# blueprint: identity_center.groups.oncall (examples/northwind.yaml:138)
+# blueprint: identity_center.groups.oncall (examples/northwind.yaml:140)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"oncall"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -217,7 +217,7 @@ fi
 ID[group_oncall]=$(lf_id "$group_id" group_oncall)
 
 # ---- group platform
-# blueprint: identity_center.groups.platform (examples/northwind.yaml:134)
+# blueprint: identity_center.groups.platform (examples/northwind.yaml:136)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"platform"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -230,7 +230,7 @@ fi
 ID[group_platform]=$(lf_id "$group_id" group_platform)
 
 # ---- group security
-# blueprint: identity_center.groups.security (examples/northwind.yaml:135)
+# blueprint: identity_center.groups.security (examples/northwind.yaml:137)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"security"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -243,7 +243,7 @@ fi
 ID[group_security]=$(lf_id "$group_id" group_security)
 
 # ---- group team-leads
-# blueprint: identity_center.groups.team-leads (examples/northwind.yaml:137)
+# blueprint: identity_center.groups.team-leads (examples/northwind.yaml:139)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"team-leads"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -268,7 +268,7 @@ lf_lookup_permission_sets \
   ps_teamadmin TeamAdmin
 
 # ---- permission set BillingViewer
-# blueprint: identity_center.permission_sets.BillingViewer (examples/northwind.yaml:182)
+# blueprint: identity_center.permission_sets.BillingViewer (examples/northwind.yaml:184)
 if [ -z "${ID[ps_billingviewer]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=BillingViewer \
@@ -298,7 +298,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set DataAnalyst
-# blueprint: identity_center.permission_sets.DataAnalyst (examples/northwind.yaml:177)
+# blueprint: identity_center.permission_sets.DataAnalyst (examples/northwind.yaml:179)
 if [ -z "${ID[ps_dataanalyst]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=DataAnalyst \
@@ -336,7 +336,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set Engineer
-# blueprint: identity_center.permission_sets.Engineer (examples/northwind.yaml:155)
+# blueprint: identity_center.permission_sets.Engineer (examples/northwind.yaml:157)
 if [ -z "${ID[ps_engineer]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=Engineer \
@@ -355,9 +355,9 @@ else
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_engineer]}" --query 'AttachedManagedPolicies[].Arn' --output text)
-if ! lf_in arn:aws:iam::aws:policy/AmazonCloudWatchReadOnlyAccess "$attached"; then
+if ! lf_in arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_engineer]}" --managed-policy-arn arn:aws:iam::aws:policy/AmazonCloudWatchReadOnlyAccess
+    --permission-set-arn "${ID[ps_engineer]}" --managed-policy-arn arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess
 fi
 attached=$(lf_read sso-admin list-customer-managed-policy-references-in-permission-set \
   --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_engineer]}" \
@@ -374,7 +374,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set NetworkAdmin
-# blueprint: identity_center.permission_sets.NetworkAdmin (examples/northwind.yaml:186)
+# blueprint: identity_center.permission_sets.NetworkAdmin (examples/northwind.yaml:188)
 if [ -z "${ID[ps_networkadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=NetworkAdmin \
@@ -404,7 +404,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set OnCallOperator
-# blueprint: identity_center.permission_sets.OnCallOperator (examples/northwind.yaml:172)
+# blueprint: identity_center.permission_sets.OnCallOperator (examples/northwind.yaml:174)
 if [ -z "${ID[ps_oncalloperator]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=OnCallOperator \
@@ -442,7 +442,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set PlatformAdmin
-# blueprint: identity_center.permission_sets.PlatformAdmin (examples/northwind.yaml:143)
+# blueprint: identity_center.permission_sets.PlatformAdmin (examples/northwind.yaml:145)
 if [ -z "${ID[ps_platformadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=PlatformAdmin \
@@ -472,7 +472,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set ReadOnly
-# blueprint: identity_center.permission_sets.ReadOnly (examples/northwind.yaml:151)
+# blueprint: identity_center.permission_sets.ReadOnly (examples/northwind.yaml:153)
 if [ -z "${ID[ps_readonly]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=ReadOnly \
@@ -502,7 +502,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set SecurityAudit
-# blueprint: identity_center.permission_sets.SecurityAudit (examples/northwind.yaml:147)
+# blueprint: identity_center.permission_sets.SecurityAudit (examples/northwind.yaml:149)
 if [ -z "${ID[ps_securityaudit]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=SecurityAudit \
@@ -532,7 +532,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set TeamAdmin
-# blueprint: identity_center.permission_sets.TeamAdmin (examples/northwind.yaml:160)
+# blueprint: identity_center.permission_sets.TeamAdmin (examples/northwind.yaml:162)
 if [ -z "${ID[ps_teamadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=TeamAdmin \
@@ -555,7 +555,7 @@ if ! lf_in arn:aws:iam::aws:policy/ReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_teamadmin]}" --managed-policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess
 fi
-# blueprint: identity_center.permission_sets.TeamAdmin.inline (examples/northwind.yaml:160)
+# blueprint: identity_center.permission_sets.TeamAdmin.inline (examples/northwind.yaml:162)
 lf_text doc <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",
@@ -582,2297 +582,2297 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- group finance → BillingViewer @ management
-# blueprint: identity_center.assignments[7] (examples/northwind.yaml:225)
+# blueprint: identity_center.assignments[7] (examples/northwind.yaml:227)
 lf_assign "${ID[ps_billingviewer]}" "${ID[account_management]}" GROUP "${ID[group_finance]}"
 
 # ---- group analysts → DataAnalyst @ reporting-dashboards-dev
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_dashboards_dev]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-dashboards-prod
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_dashboards_prod]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-dashboards-staging
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_dashboards_staging]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-etl-dev
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_etl_dev]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-etl-prod
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_etl_prod]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-etl-staging
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_etl_staging]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-exports-dev
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_exports_dev]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-exports-prod
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_exports_prod]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-exports-staging
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_exports_staging]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-warehouse-dev
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_warehouse_dev]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-warehouse-prod
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_warehouse_prod]}" GROUP "${ID[group_analysts]}"
 
 # ---- group analysts → DataAnalyst @ reporting-warehouse-staging
-# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:222)
+# blueprint: identity_center.assignments[6] (via Workloads/Reporting) (examples/northwind.yaml:224)
 lf_assign "${ID[ps_dataanalyst]}" "${ID[account_reporting_warehouse_staging]}" GROUP "${ID[group_analysts]}"
 
 # ---- group engineers → Engineer @ customer-consent-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_consent_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-consent-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_consent_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-consent-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_consent_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-kyc-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_kyc_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-kyc-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_kyc_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-kyc-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_kyc_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-profile-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_profile_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-profile-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_profile_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-profile-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_profile_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-support-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_support_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-support-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_support_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ customer-support-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_customer_support_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-cases-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_cases_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-cases-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_cases_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-cases-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_cases_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-models-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_models_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-models-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_models_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-models-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_models_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-rules-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_rules_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-rules-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_rules_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-rules-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_rules_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-scoring-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_scoring_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-scoring-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_scoring_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ fraud-scoring-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_fraud_scoring_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-auth-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_auth_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-auth-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_auth_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-auth-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_auth_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-edge-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_edge_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-edge-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_edge_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-edge-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_edge_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-limits-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_limits_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-limits-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_limits_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-limits-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_limits_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-routing-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_routing_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-routing-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_routing_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ gateway-routing-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_gateway_routing_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-audit-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_audit_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-audit-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_audit_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-audit-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_audit_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-directory-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_directory_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-directory-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_directory_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-directory-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_directory_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-sessions-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_sessions_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-sessions-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_sessions_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-sessions-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_sessions_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-tokens-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_tokens_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-tokens-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_tokens_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ identity-tokens-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_identity_tokens_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-core-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_core_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-core-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_core_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-core-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_core_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-export-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_export_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-export-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_export_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-export-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_export_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-journal-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_journal_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-journal-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_journal_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-journal-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_journal_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-reconcile-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_reconcile_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-reconcile-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_reconcile_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ ledger-reconcile-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_ledger_reconcile_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-disputes-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_disputes_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-disputes-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_disputes_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-disputes-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_disputes_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-onboarding-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_onboarding_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-onboarding-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_onboarding_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-onboarding-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_onboarding_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-payouts-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_payouts_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-payouts-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_payouts_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-payouts-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_payouts_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-portal-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_portal_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-portal-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_portal_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ merchant-portal-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_merchant_portal_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-email-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_email_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-email-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_email_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-email-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_email_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-push-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_push_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-push-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_push_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-push-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_push_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-sms-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_sms_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-sms-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_sms_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-sms-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_sms_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-webhooks-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_webhooks_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-webhooks-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_webhooks_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ notifications-webhooks-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_notifications_webhooks_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-api-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_api_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-api-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_api_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-api-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_api_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-events-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_events_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-events-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_events_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-events-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_events_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-fulfilment-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_fulfilment_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-fulfilment-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_fulfilment_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-fulfilment-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_fulfilment_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-search-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_search_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-search-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_search_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ orders-search-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_orders_search_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-dashboards-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_dashboards_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-dashboards-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_dashboards_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-dashboards-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_dashboards_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-etl-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_etl_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-etl-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_etl_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-etl-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_etl_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-exports-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_exports_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-exports-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_exports_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-exports-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_exports_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-warehouse-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_warehouse_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-warehouse-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_warehouse_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ reporting-warehouse-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_reporting_warehouse_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-alerts-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_alerts_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-alerts-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_alerts_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-alerts-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_alerts_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-exposure-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_exposure_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-exposure-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_exposure_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-exposure-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_exposure_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-limits-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_limits_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-limits-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_limits_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-limits-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_limits_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-reports-dev
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_reports_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-reports-prod
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_reports_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ risk-reports-staging
-# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Workloads) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_risk_reports_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ sandbox-01
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_sandbox_01]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ sandbox-02
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_sandbox_02]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ sandbox-03
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_sandbox_03]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ sandbox-04
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_sandbox_04]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ sandbox-05
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_sandbox_05]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ sandbox-06
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_sandbox_06]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ sandbox-07
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_sandbox_07]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → Engineer @ sandbox-08
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:203)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/northwind.yaml:205)
 lf_assign "${ID[ps_engineer]}" "${ID[account_sandbox_08]}" GROUP "${ID[group_engineers]}"
 
 # ---- group network → NetworkAdmin @ dns
-# blueprint: identity_center.assignments[8] (examples/northwind.yaml:228)
+# blueprint: identity_center.assignments[8] (examples/northwind.yaml:230)
 lf_assign "${ID[ps_networkadmin]}" "${ID[account_dns]}" GROUP "${ID[group_network]}"
 
 # ---- group network → NetworkAdmin @ network-hub
-# blueprint: identity_center.assignments[8] (examples/northwind.yaml:228)
+# blueprint: identity_center.assignments[8] (examples/northwind.yaml:230)
 lf_assign "${ID[ps_networkadmin]}" "${ID[account_network_hub]}" GROUP "${ID[group_network]}"
 
 # ---- group oncall → OnCallOperator @ customer-consent-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Customer/Prod) (examples/northwind.yaml:215)
+# blueprint: identity_center.assignments[5] (via Workloads/Customer/Prod) (examples/northwind.yaml:217)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_customer_consent_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ customer-kyc-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Customer/Prod) (examples/northwind.yaml:215)
+# blueprint: identity_center.assignments[5] (via Workloads/Customer/Prod) (examples/northwind.yaml:217)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_customer_kyc_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ customer-profile-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Customer/Prod) (examples/northwind.yaml:215)
+# blueprint: identity_center.assignments[5] (via Workloads/Customer/Prod) (examples/northwind.yaml:217)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_customer_profile_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ customer-support-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Customer/Prod) (examples/northwind.yaml:215)
+# blueprint: identity_center.assignments[5] (via Workloads/Customer/Prod) (examples/northwind.yaml:217)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_customer_support_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ fraud-cases-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Fraud/Prod) (examples/northwind.yaml:212)
+# blueprint: identity_center.assignments[5] (via Workloads/Fraud/Prod) (examples/northwind.yaml:214)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_fraud_cases_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ fraud-models-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Fraud/Prod) (examples/northwind.yaml:212)
+# blueprint: identity_center.assignments[5] (via Workloads/Fraud/Prod) (examples/northwind.yaml:214)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_fraud_models_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ fraud-rules-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Fraud/Prod) (examples/northwind.yaml:212)
+# blueprint: identity_center.assignments[5] (via Workloads/Fraud/Prod) (examples/northwind.yaml:214)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_fraud_rules_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ fraud-scoring-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Fraud/Prod) (examples/northwind.yaml:212)
+# blueprint: identity_center.assignments[5] (via Workloads/Fraud/Prod) (examples/northwind.yaml:214)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_fraud_scoring_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ gateway-auth-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Gateway/Prod) (examples/northwind.yaml:213)
+# blueprint: identity_center.assignments[5] (via Workloads/Gateway/Prod) (examples/northwind.yaml:215)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_gateway_auth_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ gateway-edge-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Gateway/Prod) (examples/northwind.yaml:213)
+# blueprint: identity_center.assignments[5] (via Workloads/Gateway/Prod) (examples/northwind.yaml:215)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_gateway_edge_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ gateway-limits-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Gateway/Prod) (examples/northwind.yaml:213)
+# blueprint: identity_center.assignments[5] (via Workloads/Gateway/Prod) (examples/northwind.yaml:215)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_gateway_limits_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ gateway-routing-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Gateway/Prod) (examples/northwind.yaml:213)
+# blueprint: identity_center.assignments[5] (via Workloads/Gateway/Prod) (examples/northwind.yaml:215)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_gateway_routing_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ identity-audit-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Identity/Prod) (examples/northwind.yaml:219)
+# blueprint: identity_center.assignments[5] (via Workloads/Identity/Prod) (examples/northwind.yaml:221)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_identity_audit_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ identity-directory-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Identity/Prod) (examples/northwind.yaml:219)
+# blueprint: identity_center.assignments[5] (via Workloads/Identity/Prod) (examples/northwind.yaml:221)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_identity_directory_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ identity-sessions-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Identity/Prod) (examples/northwind.yaml:219)
+# blueprint: identity_center.assignments[5] (via Workloads/Identity/Prod) (examples/northwind.yaml:221)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_identity_sessions_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ identity-tokens-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Identity/Prod) (examples/northwind.yaml:219)
+# blueprint: identity_center.assignments[5] (via Workloads/Identity/Prod) (examples/northwind.yaml:221)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_identity_tokens_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ ledger-core-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Ledger/Prod) (examples/northwind.yaml:211)
+# blueprint: identity_center.assignments[5] (via Workloads/Ledger/Prod) (examples/northwind.yaml:213)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_ledger_core_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ ledger-export-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Ledger/Prod) (examples/northwind.yaml:211)
+# blueprint: identity_center.assignments[5] (via Workloads/Ledger/Prod) (examples/northwind.yaml:213)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_ledger_export_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ ledger-journal-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Ledger/Prod) (examples/northwind.yaml:211)
+# blueprint: identity_center.assignments[5] (via Workloads/Ledger/Prod) (examples/northwind.yaml:213)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_ledger_journal_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ ledger-reconcile-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Ledger/Prod) (examples/northwind.yaml:211)
+# blueprint: identity_center.assignments[5] (via Workloads/Ledger/Prod) (examples/northwind.yaml:213)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_ledger_reconcile_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ merchant-disputes-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Merchant/Prod) (examples/northwind.yaml:216)
+# blueprint: identity_center.assignments[5] (via Workloads/Merchant/Prod) (examples/northwind.yaml:218)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_merchant_disputes_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ merchant-onboarding-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Merchant/Prod) (examples/northwind.yaml:216)
+# blueprint: identity_center.assignments[5] (via Workloads/Merchant/Prod) (examples/northwind.yaml:218)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_merchant_onboarding_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ merchant-payouts-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Merchant/Prod) (examples/northwind.yaml:216)
+# blueprint: identity_center.assignments[5] (via Workloads/Merchant/Prod) (examples/northwind.yaml:218)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_merchant_payouts_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ merchant-portal-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Merchant/Prod) (examples/northwind.yaml:216)
+# blueprint: identity_center.assignments[5] (via Workloads/Merchant/Prod) (examples/northwind.yaml:218)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_merchant_portal_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ notifications-email-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Notifications/Prod) (examples/northwind.yaml:218)
+# blueprint: identity_center.assignments[5] (via Workloads/Notifications/Prod) (examples/northwind.yaml:220)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_notifications_email_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ notifications-push-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Notifications/Prod) (examples/northwind.yaml:218)
+# blueprint: identity_center.assignments[5] (via Workloads/Notifications/Prod) (examples/northwind.yaml:220)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_notifications_push_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ notifications-sms-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Notifications/Prod) (examples/northwind.yaml:218)
+# blueprint: identity_center.assignments[5] (via Workloads/Notifications/Prod) (examples/northwind.yaml:220)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_notifications_sms_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ notifications-webhooks-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Notifications/Prod) (examples/northwind.yaml:218)
+# blueprint: identity_center.assignments[5] (via Workloads/Notifications/Prod) (examples/northwind.yaml:220)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_notifications_webhooks_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ orders-api-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Orders/Prod) (examples/northwind.yaml:210)
+# blueprint: identity_center.assignments[5] (via Workloads/Orders/Prod) (examples/northwind.yaml:212)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_orders_api_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ orders-events-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Orders/Prod) (examples/northwind.yaml:210)
+# blueprint: identity_center.assignments[5] (via Workloads/Orders/Prod) (examples/northwind.yaml:212)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_orders_events_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ orders-fulfilment-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Orders/Prod) (examples/northwind.yaml:210)
+# blueprint: identity_center.assignments[5] (via Workloads/Orders/Prod) (examples/northwind.yaml:212)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_orders_fulfilment_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ orders-search-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Orders/Prod) (examples/northwind.yaml:210)
+# blueprint: identity_center.assignments[5] (via Workloads/Orders/Prod) (examples/northwind.yaml:212)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_orders_search_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ reporting-dashboards-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Reporting/Prod) (examples/northwind.yaml:217)
+# blueprint: identity_center.assignments[5] (via Workloads/Reporting/Prod) (examples/northwind.yaml:219)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_reporting_dashboards_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ reporting-etl-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Reporting/Prod) (examples/northwind.yaml:217)
+# blueprint: identity_center.assignments[5] (via Workloads/Reporting/Prod) (examples/northwind.yaml:219)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_reporting_etl_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ reporting-exports-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Reporting/Prod) (examples/northwind.yaml:217)
+# blueprint: identity_center.assignments[5] (via Workloads/Reporting/Prod) (examples/northwind.yaml:219)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_reporting_exports_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ reporting-warehouse-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Reporting/Prod) (examples/northwind.yaml:217)
+# blueprint: identity_center.assignments[5] (via Workloads/Reporting/Prod) (examples/northwind.yaml:219)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_reporting_warehouse_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ risk-alerts-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Risk/Prod) (examples/northwind.yaml:214)
+# blueprint: identity_center.assignments[5] (via Workloads/Risk/Prod) (examples/northwind.yaml:216)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_risk_alerts_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ risk-exposure-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Risk/Prod) (examples/northwind.yaml:214)
+# blueprint: identity_center.assignments[5] (via Workloads/Risk/Prod) (examples/northwind.yaml:216)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_risk_exposure_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ risk-limits-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Risk/Prod) (examples/northwind.yaml:214)
+# blueprint: identity_center.assignments[5] (via Workloads/Risk/Prod) (examples/northwind.yaml:216)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_risk_limits_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → OnCallOperator @ risk-reports-prod
-# blueprint: identity_center.assignments[5] (via Workloads/Risk/Prod) (examples/northwind.yaml:214)
+# blueprint: identity_center.assignments[5] (via Workloads/Risk/Prod) (examples/northwind.yaml:216)
 lf_assign "${ID[ps_oncalloperator]}" "${ID[account_risk_reports_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group platform → PlatformAdmin @ artifact-registry
-# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_artifact_registry]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ audit
-# blueprint: identity_center.assignments[0] (via Security) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Security) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_audit]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ backup-vault
-# blueprint: identity_center.assignments[0] (via Security) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Security) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_backup_vault]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ ci-cd
-# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_ci_cd]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ dns
-# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_dns]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ log-archive
-# blueprint: identity_center.assignments[0] (via Security) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Security) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_log_archive]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ network-hub
-# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_network_hub]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ observability
-# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_observability]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ policy-staging
-# blueprint: identity_center.assignments[0] (via PolicyStaging) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via PolicyStaging) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_policy_staging]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ security-tooling
-# blueprint: identity_center.assignments[0] (via Security) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Security) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_security_tooling]}" GROUP "${ID[group_platform]}"
 
 # ---- group platform → PlatformAdmin @ shared-services
-# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:193)
+# blueprint: identity_center.assignments[0] (via Infrastructure) (examples/northwind.yaml:195)
 lf_assign "${ID[ps_platformadmin]}" "${ID[account_shared_services]}" GROUP "${ID[group_platform]}"
 
 # ---- group engineers → ReadOnly @ customer-consent-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_consent_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-consent-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_consent_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-consent-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_consent_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-kyc-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_kyc_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-kyc-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_kyc_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-kyc-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_kyc_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-profile-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_profile_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-profile-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_profile_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-profile-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_profile_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-support-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_support_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-support-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_support_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ customer-support-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_customer_support_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-cases-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_cases_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-cases-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_cases_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-cases-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_cases_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-models-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_models_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-models-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_models_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-models-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_models_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-rules-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_rules_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-rules-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_rules_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-rules-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_rules_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-scoring-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_scoring_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-scoring-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_scoring_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ fraud-scoring-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_fraud_scoring_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-auth-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_auth_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-auth-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_auth_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-auth-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_auth_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-edge-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_edge_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-edge-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_edge_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-edge-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_edge_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-limits-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_limits_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-limits-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_limits_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-limits-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_limits_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-routing-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_routing_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-routing-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_routing_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ gateway-routing-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_gateway_routing_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-audit-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_audit_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-audit-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_audit_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-audit-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_audit_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-directory-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_directory_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-directory-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_directory_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-directory-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_directory_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-sessions-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_sessions_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-sessions-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_sessions_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-sessions-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_sessions_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-tokens-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_tokens_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-tokens-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_tokens_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ identity-tokens-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_identity_tokens_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-core-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_core_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-core-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_core_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-core-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_core_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-export-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_export_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-export-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_export_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-export-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_export_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-journal-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_journal_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-journal-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_journal_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-journal-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_journal_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-reconcile-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_reconcile_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-reconcile-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_reconcile_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ ledger-reconcile-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_ledger_reconcile_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-disputes-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_disputes_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-disputes-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_disputes_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-disputes-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_disputes_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-onboarding-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_onboarding_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-onboarding-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_onboarding_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-onboarding-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_onboarding_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-payouts-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_payouts_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-payouts-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_payouts_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-payouts-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_payouts_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-portal-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_portal_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-portal-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_portal_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ merchant-portal-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_merchant_portal_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-email-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_email_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-email-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_email_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-email-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_email_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-push-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_push_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-push-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_push_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-push-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_push_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-sms-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_sms_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-sms-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_sms_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-sms-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_sms_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-webhooks-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_webhooks_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-webhooks-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_webhooks_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ notifications-webhooks-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_notifications_webhooks_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-api-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_api_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-api-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_api_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-api-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_api_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-events-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_events_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-events-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_events_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-events-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_events_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-fulfilment-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_fulfilment_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-fulfilment-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_fulfilment_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-fulfilment-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_fulfilment_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-search-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_search_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-search-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_search_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ orders-search-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_orders_search_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-dashboards-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_dashboards_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-dashboards-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_dashboards_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-dashboards-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_dashboards_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-etl-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_etl_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-etl-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_etl_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-etl-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_etl_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-exports-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_exports_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-exports-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_exports_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-exports-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_exports_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-warehouse-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_warehouse_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-warehouse-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_warehouse_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ reporting-warehouse-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_reporting_warehouse_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-alerts-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_alerts_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-alerts-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_alerts_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-alerts-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_alerts_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-exposure-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_exposure_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-exposure-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_exposure_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-exposure-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_exposure_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-limits-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_limits_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-limits-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_limits_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-limits-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_limits_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-reports-dev
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_reports_dev]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-reports-prod
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_reports_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ReadOnly @ risk-reports-staging
-# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:200)
+# blueprint: identity_center.assignments[2] (via Workloads) (examples/northwind.yaml:202)
 lf_assign "${ID[ps_readonly]}" "${ID[account_risk_reports_staging]}" GROUP "${ID[group_engineers]}"
 
 # ---- group security → SecurityAudit @ artifact-registry
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_artifact_registry]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ audit
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_audit]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ backup-vault
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_backup_vault]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ci-cd
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ci_cd]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-consent-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_consent_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-consent-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_consent_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-consent-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_consent_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-kyc-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_kyc_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-kyc-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_kyc_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-kyc-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_kyc_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-profile-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_profile_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-profile-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_profile_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-profile-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_profile_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-support-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_support_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-support-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_support_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ customer-support-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_customer_support_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ dns
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_dns]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-cases-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_cases_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-cases-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_cases_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-cases-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_cases_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-models-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_models_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-models-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_models_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-models-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_models_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-rules-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_rules_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-rules-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_rules_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-rules-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_rules_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-scoring-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_scoring_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-scoring-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_scoring_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ fraud-scoring-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_fraud_scoring_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-auth-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_auth_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-auth-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_auth_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-auth-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_auth_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-edge-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_edge_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-edge-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_edge_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-edge-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_edge_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-limits-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_limits_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-limits-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_limits_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-limits-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_limits_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-routing-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_routing_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-routing-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_routing_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ gateway-routing-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_gateway_routing_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-audit-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_audit_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-audit-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_audit_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-audit-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_audit_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-directory-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_directory_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-directory-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_directory_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-directory-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_directory_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-sessions-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_sessions_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-sessions-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_sessions_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-sessions-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_sessions_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-tokens-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_tokens_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-tokens-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_tokens_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ identity-tokens-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_identity_tokens_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-core-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_core_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-core-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_core_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-core-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_core_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-export-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_export_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-export-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_export_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-export-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_export_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-journal-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_journal_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-journal-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_journal_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-journal-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_journal_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-reconcile-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_reconcile_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-reconcile-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_reconcile_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ ledger-reconcile-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_ledger_reconcile_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ log-archive
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_log_archive]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-disputes-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_disputes_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-disputes-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_disputes_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-disputes-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_disputes_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-onboarding-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_onboarding_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-onboarding-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_onboarding_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-onboarding-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_onboarding_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-payouts-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_payouts_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-payouts-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_payouts_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-payouts-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_payouts_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-portal-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_portal_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-portal-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_portal_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ merchant-portal-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_merchant_portal_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ network-hub
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_network_hub]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-email-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_email_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-email-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_email_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-email-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_email_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-push-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_push_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-push-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_push_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-push-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_push_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-sms-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_sms_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-sms-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_sms_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-sms-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_sms_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-webhooks-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_webhooks_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-webhooks-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_webhooks_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ notifications-webhooks-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_notifications_webhooks_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ observability
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_observability]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-api-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_api_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-api-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_api_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-api-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_api_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-events-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_events_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-events-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_events_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-events-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_events_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-fulfilment-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_fulfilment_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-fulfilment-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_fulfilment_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-fulfilment-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_fulfilment_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-search-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_search_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-search-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_search_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ orders-search-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_orders_search_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ policy-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_policy_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-dashboards-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_dashboards_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-dashboards-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_dashboards_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-dashboards-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_dashboards_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-etl-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_etl_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-etl-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_etl_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-etl-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_etl_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-exports-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_exports_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-exports-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_exports_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-exports-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_exports_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-warehouse-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_warehouse_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-warehouse-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_warehouse_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ reporting-warehouse-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_reporting_warehouse_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ retired-legacy
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_retired_legacy]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-alerts-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_alerts_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-alerts-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_alerts_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-alerts-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_alerts_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-exposure-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_exposure_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-exposure-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_exposure_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-exposure-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_exposure_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-limits-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_limits_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-limits-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_limits_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-limits-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_limits_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-reports-dev
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_reports_dev]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-reports-prod
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_reports_prod]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ risk-reports-staging
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_risk_reports_staging]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ sandbox-01
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_sandbox_01]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ sandbox-02
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_sandbox_02]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ sandbox-03
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_sandbox_03]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ sandbox-04
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_sandbox_04]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ sandbox-05
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_sandbox_05]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ sandbox-06
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_sandbox_06]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ sandbox-07
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_sandbox_07]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ sandbox-08
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_sandbox_08]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ security-tooling
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_security_tooling]}" GROUP "${ID[group_security]}"
 
 # ---- group security → SecurityAudit @ shared-services
-# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:196)
+# blueprint: identity_center.assignments[1] (via Root) (examples/northwind.yaml:198)
 lf_assign "${ID[ps_securityaudit]}" "${ID[account_shared_services]}" GROUP "${ID[group_security]}"
 
 # ---- group team-leads → TeamAdmin @ customer-consent-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_consent_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-consent-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_consent_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-consent-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_consent_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-kyc-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_kyc_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-kyc-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_kyc_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-kyc-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_kyc_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-profile-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_profile_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-profile-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_profile_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-profile-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_profile_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-support-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_support_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-support-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_support_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ customer-support-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_customer_support_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-cases-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_cases_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-cases-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_cases_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-cases-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_cases_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-models-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_models_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-models-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_models_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-models-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_models_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-rules-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_rules_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-rules-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_rules_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-rules-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_rules_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-scoring-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_scoring_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-scoring-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_scoring_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ fraud-scoring-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_fraud_scoring_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-auth-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_auth_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-auth-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_auth_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-auth-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_auth_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-edge-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_edge_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-edge-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_edge_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-edge-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_edge_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-limits-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_limits_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-limits-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_limits_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-limits-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_limits_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-routing-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_routing_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-routing-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_routing_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ gateway-routing-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_gateway_routing_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-audit-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_audit_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-audit-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_audit_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-audit-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_audit_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-directory-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_directory_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-directory-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_directory_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-directory-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_directory_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-sessions-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_sessions_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-sessions-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_sessions_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-sessions-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_sessions_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-tokens-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_tokens_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-tokens-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_tokens_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ identity-tokens-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_identity_tokens_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-core-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_core_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-core-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_core_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-core-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_core_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-export-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_export_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-export-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_export_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-export-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_export_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-journal-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_journal_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-journal-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_journal_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-journal-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_journal_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-reconcile-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_reconcile_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-reconcile-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_reconcile_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ ledger-reconcile-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_ledger_reconcile_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-disputes-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_disputes_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-disputes-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_disputes_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-disputes-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_disputes_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-onboarding-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_onboarding_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-onboarding-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_onboarding_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-onboarding-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_onboarding_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-payouts-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_payouts_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-payouts-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_payouts_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-payouts-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_payouts_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-portal-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_portal_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-portal-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_portal_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ merchant-portal-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_merchant_portal_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-email-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_email_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-email-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_email_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-email-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_email_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-push-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_push_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-push-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_push_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-push-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_push_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-sms-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_sms_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-sms-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_sms_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-sms-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_sms_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-webhooks-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_webhooks_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-webhooks-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_webhooks_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ notifications-webhooks-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_notifications_webhooks_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-api-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_api_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-api-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_api_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-api-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_api_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-events-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_events_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-events-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_events_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-events-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_events_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-fulfilment-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_fulfilment_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-fulfilment-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_fulfilment_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-fulfilment-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_fulfilment_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-search-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_search_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-search-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_search_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ orders-search-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_orders_search_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-dashboards-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_dashboards_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-dashboards-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_dashboards_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-dashboards-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_dashboards_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-etl-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_etl_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-etl-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_etl_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-etl-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_etl_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-exports-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_exports_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-exports-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_exports_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-exports-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_exports_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-warehouse-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_warehouse_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-warehouse-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_warehouse_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ reporting-warehouse-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_reporting_warehouse_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-alerts-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_alerts_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-alerts-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_alerts_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-alerts-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_alerts_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-exposure-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_exposure_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-exposure-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_exposure_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-exposure-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_exposure_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-limits-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_limits_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-limits-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_limits_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-limits-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_limits_staging]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-reports-dev
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_reports_dev]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-reports-prod
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_reports_prod]}" GROUP "${ID[group_team_leads]}"
 
 # ---- group team-leads → TeamAdmin @ risk-reports-staging
-# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:206)
+# blueprint: identity_center.assignments[4] (via Workloads) (examples/northwind.yaml:208)
 lf_assign "${ID[ps_teamadmin]}" "${ID[account_risk_reports_staging]}" GROUP "${ID[group_team_leads]}"

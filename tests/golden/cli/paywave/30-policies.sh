@@ -38,7 +38,7 @@ ID[scp_deny_all]=$(lf_id "$policy_id" scp_deny_all)
 # ---- SERVICE_CONTROL_POLICY sandbox-spend
 # blueprint: policies.scp.sandbox-spend (examples/paywave.yaml:86)
 lf_text doc <<'LANDFORM_EOF'
-{"Version":"2012-10-17","Statement":[{"Sid":"DenyExpensiveCompute","Effect":"Deny","Action":["ec2:RunInstances"],"Resource":"arn:aws:ec2:*:*:instance/*","Condition":{"ForAnyValue:StringNotLike":{"ec2:InstanceType":["t3.*","t4g.*"]}}},{"Sid":"DenyExpensiveServices","Effect":"Deny","Action":["redshift:*","sagemaker:CreateTrainingJob","sagemaker:CreateEndpoint","elasticmapreduce:RunJobFlow","ec2:PurchaseReservedInstancesOffering","savingsplans:CreateSavingsPlan"],"Resource":"*"}]}
+{"Version":"2012-10-17","Statement":[{"Sid":"DenyExpensiveCompute","Effect":"Deny","Action":["ec2:RunInstances"],"Resource":"arn:aws:ec2:*:*:instance/*","Condition":{"StringNotLike":{"ec2:InstanceType":["t3.*","t4g.*"]}}},{"Sid":"DenyExpensiveServices","Effect":"Deny","Action":["redshift:*","sagemaker:CreateTrainingJob","sagemaker:CreateEndpoint","elasticmapreduce:RunJobFlow","ec2:PurchaseReservedInstancesOffering","savingsplans:CreateSavingsPlan"],"Resource":"*"}]}
 LANDFORM_EOF
 policy_id=$(lf_read organizations list-policies --filter SERVICE_CONTROL_POLICY \
   --query 'Policies[?Name==`"sandbox-spend"`].Id' --output text)
@@ -97,7 +97,7 @@ ID[scp_landform_guardrails_root]=$(lf_id "$policy_id" scp_landform_guardrails_ro
 # ---- SERVICE_CONTROL_POLICY landform-guardrails-ou-workloads
 # blueprint: guardrails.require_boundary_on_create_role (examples/paywave.yaml:134)
 lf_text doc <<'LANDFORM_EOF'
-{"Version":"2012-10-17","Statement":[{"Sid":"DenyRoleWithoutBoundary","Effect":"Deny","Action":["iam:CreateRole","iam:PutRolePermissionsBoundary"],"Resource":"*","Condition":{"StringNotEquals":{"iam:PermissionsBoundary":"arn:aws:iam::${aws:PrincipalAccount}:policy/app-team-boundary"}}},{"Sid":"DenyBoundaryRemoval","Effect":"Deny","Action":"iam:DeleteRolePermissionsBoundary","Resource":"*","Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::${aws:PrincipalAccount}:policy/app-team-boundary"}}}]}
+{"Version":"2012-10-17","Statement":[{"Sid":"DenyRoleWithoutBoundary","Effect":"Deny","Action":["iam:CreateRole","iam:PutRolePermissionsBoundary"],"Resource":"*","Condition":{"StringNotEquals":{"iam:PermissionsBoundary":"arn:aws:iam::${aws:PrincipalAccount}:policy/app-team-boundary"},"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/OrganizationAccountAccessRole"}}},{"Sid":"DenyBoundaryRemoval","Effect":"Deny","Action":"iam:DeleteRolePermissionsBoundary","Resource":"*","Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::${aws:PrincipalAccount}:policy/app-team-boundary"},"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/OrganizationAccountAccessRole"}}}]}
 LANDFORM_EOF
 policy_id=$(lf_read organizations list-policies --filter SERVICE_CONTROL_POLICY \
   --query 'Policies[?Name==`"landform-guardrails-ou-workloads"`].Id' --output text)

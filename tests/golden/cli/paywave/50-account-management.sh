@@ -15,13 +15,13 @@ ID[account_management]=111111111111
 account_id=${ID[account_management]}
 
 # ---- break-glass group BreakGlassAdmins
-# blueprint: break_glass.users.alice-breakglass (examples/paywave.yaml:197)
+# blueprint: break_glass.users.alice-breakglass (examples/paywave.yaml:200)
 if ! lf_exists NoSuchEntity iam get-group --group-name=BreakGlassAdmins; then
   lf_change iam create-group --group-name=BreakGlassAdmins
   lf_log created group BreakGlassAdmins
 fi
 lf_change iam attach-group-policy --group-name=BreakGlassAdmins --policy-arn arn:aws:iam::aws:policy/AdministratorAccess
-# blueprint: break_glass (examples/paywave.yaml:197)
+# blueprint: break_glass (examples/paywave.yaml:200)
 lf_text doc <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",
@@ -55,7 +55,7 @@ lf_change iam put-group-policy --group-name=BreakGlassAdmins --policy-name=landf
   --policy-document "$doc"
 
 # ---- break-glass user alice-breakglass
-# blueprint: break_glass.users.alice-breakglass (examples/paywave.yaml:197)
+# blueprint: break_glass.users.alice-breakglass (examples/paywave.yaml:200)
 if ! lf_exists NoSuchEntity iam get-user --user-name=alice-breakglass; then
   lf_change iam create-user --user-name=alice-breakglass
   lf_log created user alice-breakglass
@@ -63,7 +63,7 @@ fi
 lf_change iam add-user-to-group --group-name=BreakGlassAdmins --user-name=alice-breakglass
 
 # ---- break-glass user bob-breakglass
-# blueprint: break_glass.users.bob-breakglass (examples/paywave.yaml:199)
+# blueprint: break_glass.users.bob-breakglass (examples/paywave.yaml:202)
 if ! lf_exists NoSuchEntity iam get-user --user-name=bob-breakglass; then
   lf_change iam create-user --user-name=bob-breakglass
   lf_log created user bob-breakglass

@@ -17,7 +17,7 @@ account_id=${ID[account_payments_staging]}
 lf_assume_account "$account_id"
 
 # ---- permissions boundary /worked-example-boundary
-# blueprint: boundaries.worked-example-boundary (examples/paywave.yaml:140)
+# blueprint: boundaries.worked-example-boundary (examples/paywave.yaml:143)
 lf_text doc <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",
@@ -45,7 +45,7 @@ else
 fi
 
 # ---- role /app-admin
-# blueprint: roles.app-admin (examples/paywave.yaml:185)
+# blueprint: roles.app-admin (examples/paywave.yaml:188)
 lf_text trust <<'LANDFORM_EOF'
 {
   "Version": "2012-10-17",

@@ -18,7 +18,7 @@ lf_find_accounts \
 lf_find_identity_center
 
 # ---- group app-teams
-# blueprint: identity_center.groups.app-teams (examples/paywave.yaml:151)
+# blueprint: identity_center.groups.app-teams (examples/paywave.yaml:154)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"app-teams"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -31,7 +31,7 @@ fi
 ID[group_app_teams]=$(lf_id "$group_id" group_app_teams)
 
 # ---- group engineers
-# blueprint: identity_center.groups.engineers (examples/paywave.yaml:147)
+# blueprint: identity_center.groups.engineers (examples/paywave.yaml:150)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"engineers"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -44,7 +44,7 @@ fi
 ID[group_engineers]=$(lf_id "$group_id" group_engineers)
 
 # ---- group oncall
-# blueprint: identity_center.groups.oncall (examples/paywave.yaml:149)
+# blueprint: identity_center.groups.oncall (examples/paywave.yaml:152)
 group_id=$(lf_read identitystore list-groups --identity-store-id "${ID[store]}" \
   --query 'Groups[?DisplayName==`"oncall"`].GroupId' --output text)
 if [ -z "$group_id" ]; then
@@ -64,7 +64,7 @@ lf_lookup_permission_sets \
   ps_sandboxadmin SandboxAdmin
 
 # ---- permission set NonProdAdmin
-# blueprint: identity_center.permission_sets.NonProdAdmin (examples/paywave.yaml:162)
+# blueprint: identity_center.permission_sets.NonProdAdmin (examples/paywave.yaml:165)
 if [ -z "${ID[ps_nonprodadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=NonProdAdmin \
@@ -94,7 +94,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set ProdOperator
-# blueprint: identity_center.permission_sets.ProdOperator (examples/paywave.yaml:158)
+# blueprint: identity_center.permission_sets.ProdOperator (examples/paywave.yaml:161)
 if [ -z "${ID[ps_prodoperator]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=ProdOperator \
@@ -126,7 +126,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set ProdReadOnly
-# blueprint: identity_center.permission_sets.ProdReadOnly (examples/paywave.yaml:154)
+# blueprint: identity_center.permission_sets.ProdReadOnly (examples/paywave.yaml:157)
 if [ -z "${ID[ps_prodreadonly]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=ProdReadOnly \
@@ -156,7 +156,7 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- permission set SandboxAdmin
-# blueprint: identity_center.permission_sets.SandboxAdmin (examples/paywave.yaml:166)
+# blueprint: identity_center.permission_sets.SandboxAdmin (examples/paywave.yaml:169)
 if [ -z "${ID[ps_sandboxadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=SandboxAdmin \
@@ -186,33 +186,33 @@ if [ "$existed" = 1 ]; then
 fi
 
 # ---- group app-teams → NonProdAdmin @ payments-dev
-# blueprint: identity_center.assignments[2] (via Workloads/NonProd) (examples/paywave.yaml:179)
+# blueprint: identity_center.assignments[2] (via Workloads/NonProd) (examples/paywave.yaml:182)
 lf_assign "${ID[ps_nonprodadmin]}" "${ID[account_payments_dev]}" GROUP "${ID[group_app_teams]}"
 
 # ---- group app-teams → NonProdAdmin @ payments-staging
-# blueprint: identity_center.assignments[2] (via Workloads/NonProd) (examples/paywave.yaml:179)
+# blueprint: identity_center.assignments[2] (via Workloads/NonProd) (examples/paywave.yaml:182)
 lf_assign "${ID[ps_nonprodadmin]}" "${ID[account_payments_staging]}" GROUP "${ID[group_app_teams]}"
 
 # ---- group oncall → ProdOperator @ card-data-prod
-# blueprint: identity_center.assignments[1] (via Workloads/Prod) (examples/paywave.yaml:176)
+# blueprint: identity_center.assignments[1] (via Workloads/Prod) (examples/paywave.yaml:179)
 lf_assign "${ID[ps_prodoperator]}" "${ID[account_card_data_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group oncall → ProdOperator @ payments-prod
-# blueprint: identity_center.assignments[1] (via Workloads/Prod) (examples/paywave.yaml:176)
+# blueprint: identity_center.assignments[1] (via Workloads/Prod) (examples/paywave.yaml:179)
 lf_assign "${ID[ps_prodoperator]}" "${ID[account_payments_prod]}" GROUP "${ID[group_oncall]}"
 
 # ---- group engineers → ProdReadOnly @ card-data-prod
-# blueprint: identity_center.assignments[0] (via Workloads/Prod) (examples/paywave.yaml:173)
+# blueprint: identity_center.assignments[0] (via Workloads/Prod) (examples/paywave.yaml:176)
 lf_assign "${ID[ps_prodreadonly]}" "${ID[account_card_data_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → ProdReadOnly @ payments-prod
-# blueprint: identity_center.assignments[0] (via Workloads/Prod) (examples/paywave.yaml:173)
+# blueprint: identity_center.assignments[0] (via Workloads/Prod) (examples/paywave.yaml:176)
 lf_assign "${ID[ps_prodreadonly]}" "${ID[account_payments_prod]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → SandboxAdmin @ sandbox-payments
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/paywave.yaml:182)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/paywave.yaml:185)
 lf_assign "${ID[ps_sandboxadmin]}" "${ID[account_sandbox_payments]}" GROUP "${ID[group_engineers]}"
 
 # ---- group engineers → SandboxAdmin @ sandbox-platform
-# blueprint: identity_center.assignments[3] (via Sandbox) (examples/paywave.yaml:182)
+# blueprint: identity_center.assignments[3] (via Sandbox) (examples/paywave.yaml:185)
 lf_assign "${ID[ps_sandboxadmin]}" "${ID[account_sandbox_platform]}" GROUP "${ID[group_engineers]}"

@@ -40,7 +40,7 @@ fi
 LF_TMP=$(mktemp -d "${TMPDIR:-/tmp}/landform.XXXXXX")
 lf_exit() {
   local status=$?
-  if [ -n "${LANDFORM_STATE:-}" ] && ! lf_dry_run; then
+  if [ -n "${LANDFORM_STATE:-}" ] && [ -z "${LANDFORM_STATE_READONLY:-}" ] && ! lf_dry_run; then
     declare -p ID >"$LANDFORM_STATE"
   fi
   rm -rf "$LF_TMP"
