@@ -312,7 +312,8 @@ pub fn http_request(
     body: &[u8],
 ) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    // generous: a reset after a large test reloads every account's IAM, slow on a busy machine
+    stream.set_read_timeout(Some(Duration::from_secs(180)))?;
     let mut req = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()

@@ -475,19 +475,24 @@ impl<'a> Model<'a> {
         .text();
         let mut out = shell::heredoc(var, &marked);
         for (i, p) in found.iter().enumerate() {
-            let key = match p {
+            let (key, what) = match p {
                 Placeholder::OrgId => {
                     needs.org = true;
-                    "org".to_string()
+                    ("org".to_string(), "the organization id".to_string())
                 }
                 Placeholder::AccountId(name) => match self.org.account_by_name(name) {
                     Some(a) => {
                         self.need_account(needs, a.id);
-                        self.account_key(a.id).to_string()
+                        (
+                            self.account_key(a.id).to_string(),
+                            format!("the id of account {name}"),
+                        )
                     }
                     None => continue,
                 },
             };
+            out.push('\n');
+            out.push_str(&shell::comment(&format!("__{base}{i}__ is {what}")));
             out.push_str(&format!(
                 "\n{var}=${{{var}//__{base}{i}__/\"${{ID[{key}]}}\"}}"
             ));

@@ -205,7 +205,7 @@ mod tests {
                 ],
                 " \\\n  "
             ),
-            "--name=x \\\n  --cli-input-json '{\"Description\":\"file:///etc/passwd\",\"RelayState\":\"https://e.example/\"}'"
+            "--name=x \\\n  --cli-input-json '{\"RelayState\":\"https://e.example/\",\"Description\":\"file:///etc/passwd\"}'"
         );
     }
 

@@ -45,6 +45,7 @@ ID[scp_landform_deny_leave_organization]=$(lf_id "$policy_id" scp_landform_deny_
 lf_text doc <<'LANDFORM_EOF'
 {"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideAllowedRegions","Effect":"Deny","NotAction":["iam:*","sts:*","organizations:*","route53:*","cloudfront:*","support:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1"]},"ArnNotLike":{"aws:PrincipalARN":["arn:aws:iam::__LFPH0__:role/breakglass"]}}}]}
 LANDFORM_EOF
+# __LFPH0__ is the id of account payments-prod
 doc=${doc//__LFPH0__/"${ID[account_payments_prod]}"}
 policy_id=$(lf_read organizations list-policies --filter SERVICE_CONTROL_POLICY \
   --query 'Policies[?Name==`"landform-region-lock"`].Id' --output text)
@@ -74,6 +75,7 @@ ID[scp_landform_region_lock]=$(lf_id "$policy_id" scp_landform_region_lock)
 lf_text doc <<'LANDFORM_EOF'
 {"Version":"2012-10-17","Statement":[{"Sid":"EnforceOrgIdentities","Effect":"Deny","Principal":"*","Action":["s3:*","sts:AssumeRole"],"Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"__LFPH0__"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}
 LANDFORM_EOF
+# __LFPH0__ is the organization id
 doc=${doc//__LFPH0__/"${ID[org]}"}
 policy_id=$(lf_read organizations list-policies --filter RESOURCE_CONTROL_POLICY \
   --query 'Policies[?Name==`"landform-rcp-org-only"`].Id' --output text)

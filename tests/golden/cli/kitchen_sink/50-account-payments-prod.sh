@@ -111,6 +111,7 @@ lf_text trust <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
+# __LFPH0__ is the organization id
 trust=${trust//__LFPH0__/"${ID[org]}"}
 if lf_exists NoSuchEntity iam get-role --role-name=ci-deployer; then
   lf_change iam update-assume-role-policy --role-name=ci-deployer --policy-document "$trust"

@@ -111,6 +111,7 @@ lf_text trust <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
+# __LFPH0__ is the id of account management
 trust=${trust//__LFPH0__/"${ID[account_management]}"}
 if lf_exists NoSuchEntity iam get-role --role-name=team-app-admin; then
   lf_change iam update-assume-role-policy --role-name=team-app-admin --policy-document "$trust"

@@ -43,6 +43,7 @@ ID[scp_deny_all]=$(lf_id "$policy_id" scp_deny_all)
 lf_text doc <<'LANDFORM_EOF'
 {"Version":"2012-10-17","Statement":[{"Sid":"EnforceOrgIdentities","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"__LFPH0__"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}
 LANDFORM_EOF
+# __LFPH0__ is the organization id
 doc=${doc//__LFPH0__/"${ID[org]}"}
 policy_id=$(lf_read organizations list-policies --filter RESOURCE_CONTROL_POLICY \
   --query 'Policies[?Name==`"data-perimeter"`].Id' --output text)

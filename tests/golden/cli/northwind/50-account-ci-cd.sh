@@ -136,6 +136,7 @@ lf_text trust <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
+# __LFPH0__ is the id of account ci-cd
 trust=${trust//__LFPH0__/"${ID[account_ci_cd]}"}
 if lf_exists NoSuchEntity iam get-role --role-name=github-deployer; then
   lf_change iam update-assume-role-policy --role-name=github-deployer --policy-document "$trust"

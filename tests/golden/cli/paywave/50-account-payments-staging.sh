@@ -66,6 +66,7 @@ lf_text trust <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
+# __LFPH0__ is the id of account payments-staging
 trust=${trust//__LFPH0__/"${ID[account_payments_staging]}"}
 if lf_exists NoSuchEntity iam get-role --role-name=app-admin; then
   lf_change iam update-assume-role-policy --role-name=app-admin --policy-document "$trust"
