@@ -228,15 +228,20 @@ fn findings_appear_disappear_and_survive_line_shifts() {
     copy_paywave(tmp.path(), "base");
     let head = copy_paywave(tmp.path(), "head");
     let bp = head.join("paywave.yaml");
-    // twenty lines of comments at the top move every finding down
+    // twenty lines of comments at the top move every finding down, in a
+    // blueprint file with another name
     let text = std::fs::read_to_string(&bp).unwrap();
-    std::fs::write(&bp, format!("{}{text}", "# shifted\n".repeat(20))).unwrap();
+    std::fs::write(
+        head.join("renamed.yaml"),
+        format!("{}{text}", "# shifted\n".repeat(20)),
+    )
+    .unwrap();
     let (code, out, err) = landform_in(
         tmp.path(),
         &[
             "diff",
             "base/paywave.yaml",
-            "head/paywave.yaml",
+            "head/renamed.yaml",
             "--format",
             "json",
         ],
@@ -442,4 +447,42 @@ fn output_is_deterministic() {
         let (_, b, _) = landform_in(tmp.path(), &args);
         assert_eq!(a, b, "{format}");
     }
+}
+
+/// The pull-request comment for a typical change: one word of an SCP, and
+/// an administrator permission set assigned to production.
+#[test]
+fn markdown_comment_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_paywave(tmp.path(), "base");
+    let head = copy_paywave(tmp.path(), "head");
+    edit(
+        &head.join("paywave/sandbox-spend.json"),
+        "\"sagemaker:CreateTrainingJob\"",
+        "\"sagemaker:CreateNotebookInstance\"",
+    );
+    edit(
+        &head.join("paywave.yaml"),
+        "      targets: [Workloads/NonProd]\n",
+        "      targets: [Workloads/NonProd, Workloads/Prod]\n",
+    );
+    let (code, out, err) = landform_in(
+        tmp.path(),
+        &[
+            "diff",
+            "base/paywave.yaml",
+            "head/paywave.yaml",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // the summary comes first, the details are folded, the diagram marks
+    // the accounts whose access changed
+    let summary = out.find("| **Structure** |").unwrap();
+    let details = out.find("<details>").unwrap();
+    assert!(summary < details);
+    assert!(out.contains("```mermaid\ngraph TD\n"), "{out}");
+    assert!(out.contains("classDef access"), "{out}");
+    insta::assert_snapshot!("markdown_one_word_and_prod_admin", out);
 }

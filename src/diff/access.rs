@@ -65,12 +65,38 @@ impl Sets {
 }
 
 /// Every (principal, account) of one organization with its action sets,
-/// identical sets shared.
-#[derive(Debug, Clone, Default)]
+/// identical sets shared: the access matrix, its classes' sets interned, and
+/// its entries in (principal, account) order.
+#[derive(Debug)]
 pub struct Snapshot {
-    /// (principal, account) → sets. The principal without its account:
-    /// `permission_set:Admin`, `role:/app-admin`, `user:alice`.
-    pub pairs: BTreeMap<(String, String), Sets>,
+    matrix: crate::access::Matrix,
+    /// By equivalence class of the matrix.
+    sets: Vec<Sets>,
+    /// Indexes into the matrix's entries, sorted by (principal, account).
+    order: Vec<u32>,
+}
+
+impl Snapshot {
+    /// `(principal reference, account, sets)`, sorted by principal then account.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, &Sets)> + '_ {
+        let list = self.matrix.entry_list();
+        self.order.iter().map(move |i| {
+            let e = &list[*i as usize];
+            (
+                e.principal.as_str(),
+                e.account_name.as_str(),
+                &self.sets[self.matrix.class_of(e)],
+            )
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
 }
 
 /// Shares identical sets.
@@ -103,26 +129,43 @@ pub fn principal_class<'a>(principal: &'a str, account: &str) -> &'a str {
 /// so that unchanged sets are the same `Arc`).
 pub fn snapshot(org: &Org, interner: &mut Interner) -> Snapshot {
     let matrix = crate::access::compute(org);
-    let mut per_class: HashMap<usize, Sets> = HashMap::new();
-    let mut pairs = BTreeMap::new();
-    for (principal, account, sets) in matrix.entries() {
-        let class = std::ptr::from_ref(sets) as usize;
-        let s = per_class
-            .entry(class)
-            .or_insert_with(|| Sets {
+    let list = matrix.entry_list();
+    let mut by_class: Vec<Option<Sets>> = vec![None; matrix.class_count()];
+    for e in list {
+        let c = matrix.class_of(e);
+        if by_class[c].is_none() {
+            let sets = matrix.sets(e);
+            by_class[c] = Some(Sets {
                 allowed: interner.intern(sets.allowed().clone()),
                 conditional: interner.intern(sets.conditional().clone()),
-            })
-            .clone();
-        pairs.insert(
-            (
-                principal_class(principal, account).to_string(),
-                account.to_string(),
-            ),
-            s,
-        );
+            });
+        }
     }
-    Snapshot { pairs }
+    // (every class has an entry; an unused one would be empty)
+    let none = interner.intern(ActionSet::empty());
+    let sets = by_class
+        .into_iter()
+        .map(|s| {
+            s.unwrap_or_else(|| Sets {
+                allowed: Arc::clone(&none),
+                conditional: Arc::clone(&none),
+            })
+        })
+        .collect::<Vec<_>>();
+    let key = |i: u32| {
+        let e = &list[i as usize];
+        (e.principal.as_str(), e.account_name.as_str())
+    };
+    let mut order: Vec<u32> = (0..list.len() as u32).collect();
+    // the matrix lists its entries in this order already; make sure
+    if !order.windows(2).all(|w| key(w[0]) <= key(w[1])) {
+        order.sort_by(|a, b| key(*a).cmp(&key(*b)));
+    }
+    Snapshot {
+        matrix,
+        sets,
+        order,
+    }
 }
 
 /// One changed action.
@@ -287,7 +330,7 @@ pub fn compare_snapshots(
     let mut grouped: BTreeMap<(String, bool, Presence, usize), Vec<String>> = BTreeMap::new();
     let mut pairs = 0;
     let mut pairs_changed = 0;
-    let mut visit = |key: &(String, String), b: Option<&Sets>, h: Option<&Sets>| {
+    let mut visit = |principal: &str, account: &str, b: Option<&Sets>, h: Option<&Sets>| {
         pairs += 1;
         let presence = match (b, h) {
             (Some(_), Some(_)) => Presence::Both,
@@ -310,16 +353,44 @@ pub fn compare_snapshots(
         let Some(list) = list else { return };
         pairs_changed += 1;
         grouped
-            .entry((key.0.clone(), prod(&key.1), presence, list))
+            .entry((
+                principal_class(principal, account).to_string(),
+                prod(account),
+                presence,
+                list,
+            ))
             .or_default()
-            .push(key.1.clone());
+            .push(account.to_string());
     };
-    for (k, b) in &base.pairs {
-        visit(k, Some(b), head.pairs.get(k));
-    }
-    for (k, h) in &head.pairs {
-        if !base.pairs.contains_key(k) {
-            visit(k, None, Some(h));
+    // both sides are sorted by (principal, account): merge them
+    let mut bi = base.entries().peekable();
+    let mut hi = head.entries().peekable();
+    loop {
+        match (bi.peek(), hi.peek()) {
+            (None, None) => break,
+            (Some(&(p, a, b)), None) => {
+                visit(p, a, Some(b), None);
+                bi.next();
+            }
+            (None, Some(&(p, a, h))) => {
+                visit(p, a, None, Some(h));
+                hi.next();
+            }
+            (Some(&(bp, ba, b)), Some(&(hp, ha, h))) => match (bp, ba).cmp(&(hp, ha)) {
+                std::cmp::Ordering::Less => {
+                    visit(bp, ba, Some(b), None);
+                    bi.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    visit(hp, ha, None, Some(h));
+                    hi.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    visit(bp, ba, Some(b), Some(h));
+                    bi.next();
+                    hi.next();
+                }
+            },
         }
     }
     let mut groups: Vec<Group> = grouped

@@ -7,7 +7,8 @@
 //! - its code and severity,
 //! - its message,
 //! - the file it points at, relative to the blueprint's directory (so
-//!   `origin/main:examples/org.yaml` and `examples/org.yaml` match),
+//!   `origin/main:examples/org.yaml` and `examples/org.yaml` match; the
+//!   root blueprints of the two sides match whatever their names),
 //! - an anchor: the text under its primary label (whitespace collapsed) —
 //!   not its line or column; for a finding without a label, the construct
 //!   it names (its `from \`…\`` note).
@@ -71,8 +72,14 @@ fn collapse(s: &str) -> String {
 }
 
 /// The matching key of a diagnostic (see the module documentation).
-pub fn key(d: &Diagnostic, sources: &SourceMap, dir_prefix: &str) -> String {
-    let rel = |name: &str| name.strip_prefix(dir_prefix).unwrap_or(name).to_string();
+pub fn key(d: &Diagnostic, sources: &SourceMap, dir_prefix: &str, root_name: &str) -> String {
+    let rel = |name: &str| {
+        if name == root_name {
+            "(blueprint)".to_string()
+        } else {
+            name.strip_prefix(dir_prefix).unwrap_or(name).to_string()
+        }
+    };
     let (file, anchor) = match d.primary_span().and_then(|s| {
         let f = sources.get(s.source)?;
         let text = f.text.get(s.start as usize..s.end as usize).unwrap_or("");
@@ -107,14 +114,14 @@ pub fn compare(base: &Side, head: &Side) -> FindingsDiff {
     let mut by_key: HashMap<String, std::collections::VecDeque<usize>> = HashMap::new();
     for (i, d) in based.iter().enumerate() {
         by_key
-            .entry(key(d, &base.sources, &base.dir_prefix))
+            .entry(key(d, &base.sources, &base.dir_prefix, &base.root_name))
             .or_default()
             .push_back(i);
     }
     let mut out = FindingsDiff::default();
     let mut matched = vec![false; based.len()];
     for d in head.findings.iter() {
-        let k = key(d, &head.sources, &head.dir_prefix);
+        let k = key(d, &head.sources, &head.dir_prefix, &head.root_name);
         match by_key.get_mut(&k).and_then(|q| q.pop_front()) {
             Some(i) => {
                 matched[i] = true;

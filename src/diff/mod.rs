@@ -51,6 +51,10 @@ pub struct Side {
     /// directory as displayed, with a trailing `/`, or empty): stripped to
     /// compare file names between sides.
     pub dir_prefix: String,
+    /// The name of the root blueprint's source (files are compared by their
+    /// path relative to the blueprint's directory; the root blueprint itself
+    /// matches the other side's root whatever the two are called).
+    pub root_name: String,
     /// Warnings from compiling and every finding of the checks and tests.
     pub findings: Diagnostics,
 }
@@ -157,7 +161,12 @@ pub fn compile_side(path: &Path, opts: &SideOptions) -> Result<Side, Stopped> {
         findings.extend(outcome.diagnostics);
     }
     findings.sort(&sources);
+    let root_name = sources
+        .get(loaded.root)
+        .map(|f| f.name.clone())
+        .unwrap_or_else(|| name.clone());
     Ok(Side {
+        root_name,
         label: opts.label.clone().unwrap_or_else(|| name.clone()),
         dir_prefix: dir_prefix_of(&name),
         org,

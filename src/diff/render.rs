@@ -29,6 +29,8 @@ pub const MAX_ACTIONS: usize = 20;
 pub const MAX_GROUPS: usize = 50;
 /// Structural lines shown in human and markdown reports.
 pub const MAX_CHANGES: usize = 200;
+/// Rows of the riskiest-gains table of the markdown report.
+const MAX_TOP_ROWS: usize = 10;
 /// Services named in a by-service summary before `and N more services`.
 pub const MAX_SERVICES: usize = 8;
 /// Accounts named in a line before `and N more`.
@@ -64,12 +66,13 @@ fn names(list: &[String], max: usize) -> String {
 }
 
 fn plural(n: usize, word: &str) -> String {
+    let k = num(n);
     if n == 1 {
-        format!("{n} {word}")
+        format!("{k} {word}")
     } else if word.ends_with('s') {
-        format!("{n} {word}es")
+        format!("{k} {word}es")
     } else {
-        format!("{n} {word}s")
+        format!("{k} {word}s")
     }
 }
 
@@ -181,6 +184,46 @@ fn merged_title(m: &Merged<'_>) -> String {
     s
 }
 
+fn merged_title_md(m: &Merged<'_>) -> String {
+    let c = m.change;
+    if c.element == Element::Organization {
+        return "**organization settings** changed".to_string();
+    }
+    let mut s = format!(
+        "**{}** {} {}",
+        c.element.singular(),
+        code(&c.key),
+        c.op.as_str()
+    );
+    match m.accounts.len() {
+        0 => {}
+        1 => {
+            let _ = write!(s, " in {}", md(&m.accounts[0]));
+        }
+        n => {
+            let _ = write!(
+                s,
+                " in {n} accounts ({})",
+                md(&names(&m.accounts, MAX_NAMES))
+            );
+        }
+    }
+    s
+}
+
+/// `12,345`.
+fn num(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 fn field_lines(f: &Field) -> Vec<String> {
     if f.document {
         let d = textdiff::unified(
@@ -256,11 +299,11 @@ fn access_summary(d: &Diff) -> String {
     let (g, l) = d.access.totals();
     format!(
         "{} of {} principal × account pairs changed: {} gained, {} lost ({} high-risk gains)",
-        d.access.pairs_changed,
-        d.access.pairs,
-        g,
-        l,
-        high_gains(d)
+        num(d.access.pairs_changed),
+        num(d.access.pairs),
+        num(g),
+        num(l),
+        num(high_gains(d))
     )
 }
 
@@ -555,40 +598,57 @@ pub fn markdown(d: &Diff) -> String {
     let _ = writeln!(out, "| **Findings** | {} |", md(&findings_summary(d)));
     let _ = writeln!(out);
 
-    // the riskiest gains, one row per action
-    let mut rows = Vec::new();
-    for g in &d.access.groups {
-        for c in &g.gained {
-            let r = action_risk(c.action, g.production);
-            if r < Risk::Medium {
-                continue;
-            }
-            rows.push((r, g, c));
-        }
-    }
-    rows.sort_by_key(|(r, _, _)| std::cmp::Reverse(*r));
+    // the riskiest gains: one row per group with medium- or high-risk gains
+    let rows: Vec<(&Group, Vec<&ActionChange>)> = d
+        .access
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let risky: Vec<&ActionChange> = g
+                .gained
+                .iter()
+                .filter(|c| action_risk(c.action, g.production) >= Risk::Medium)
+                .collect();
+            (!risky.is_empty()).then_some((g, risky))
+        })
+        .collect();
     if !rows.is_empty() {
         let _ = writeln!(out, "**Riskiest gains**");
         let _ = writeln!(out);
-        let _ = writeln!(out, "| risk | principal | where | action | change |");
-        let _ = writeln!(out, "|---|---|---|---|---|");
-        for (r, g, c) in rows.iter().take(10) {
+        let _ = writeln!(out, "| risk | principal | where | gains |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for (g, risky) in rows.iter().take(MAX_TOP_ROWS) {
+            let high = risky
+                .iter()
+                .filter(|c| action_risk(c.action, g.production) == Risk::High)
+                .count();
+            let examples: Vec<String> = risky
+                .iter()
+                .take(3)
+                .map(|c| code(&action_name(c)))
+                .collect();
+            let more = if risky.len() > 3 { ", …" } else { "" };
+            let counts = if high > 0 {
+                format!("{} ({} high)", num(g.gained.len()), num(high))
+            } else {
+                num(g.gained.len())
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
-                risk_badge(*r),
+                "| {} | {}{} | {} | {counts}: {}{more} |",
+                risk_badge(g.risk),
                 code(&g.principal),
+                md(presence_note(g)),
                 md(&where_text(g)),
-                code(&action_name(c)),
-                md(&transition(c))
+                examples.join(", "),
             );
         }
-        if rows.len() > 10 {
+        if rows.len() > MAX_TOP_ROWS {
             let _ = writeln!(out);
             let _ = writeln!(
                 out,
-                "… and {} more medium- or high-risk gains below.",
-                rows.len() - 10
+                "… and {} more principals with risky gains below.",
+                rows.len() - MAX_TOP_ROWS
             );
         }
         let _ = writeln!(out);
@@ -602,12 +662,7 @@ pub fn markdown(d: &Diff) -> String {
             plural(d.structure.len(), "change")
         );
         for m in merged.iter().take(MAX_CHANGES) {
-            let _ = writeln!(
-                out,
-                "- **{}** {}",
-                m.change.op.as_str(),
-                md(&merged_title(m))
-            );
+            let _ = writeln!(out, "- {}", merged_title_md(m));
             for f in &m.change.fields {
                 if f.document {
                     let body = textdiff::unified(
@@ -643,7 +698,8 @@ pub fn markdown(d: &Diff) -> String {
         let _ = writeln!(
             out,
             "<details><summary>Effective access: {} gained, {} lost</summary>\n",
-            g, l
+            num(g),
+            num(l)
         );
         for grp in d.access.groups.iter().take(MAX_GROUPS) {
             let _ = writeln!(

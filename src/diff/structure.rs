@@ -474,22 +474,91 @@ pub fn assignment_key(principal: &AssignmentPrincipal, permission_set: &str) -> 
     }
 }
 
-fn assignments(org: &Org) -> Vec<(String, Item)> {
-    // an assignment written twice (two targets reaching one account) is one
-    let mut seen = BTreeSet::new();
-    org.assignments
-        .iter()
-        .filter_map(|a| {
-            let acct = org.account(a.account);
-            let key = assignment_key(&a.principal, &org.permission_set(a.permission_set).name);
-            seen.insert((key.clone(), a.account)).then(|| {
+/// Assignments are the largest collection (one per principal, permission
+/// set and account: hundreds of thousands in a large organization), so they
+/// are compared as sorted triples of numbers (names numbered across both
+/// sides) and only differences allocate.
+fn assignment_changes(base: &Org, head: &Org, out: &mut Vec<Change>) {
+    #[derive(Default)]
+    struct Numbers<'a> {
+        principals: HashMap<&'a AssignmentPrincipal, u32>,
+        names: HashMap<&'a str, u32>,
+    }
+    fn number<K: std::hash::Hash + Eq>(m: &mut HashMap<K, u32>, k: K) -> u32 {
+        let n = m.len() as u32;
+        *m.entry(k).or_insert(n)
+    }
+    // (principal, permission set, account) numbers, and the assignment
+    type Row = ((u32, u32, u32), usize);
+    fn rows<'a>(org: &'a Org, n: &mut Numbers<'a>) -> Vec<Row> {
+        // permission set and account numbers, once per id
+        let ps: Vec<u32> = org
+            .permission_sets
+            .iter()
+            .map(|p| number(&mut n.names, p.name.as_str()))
+            .collect();
+        let accts: Vec<u32> = org
+            .accounts
+            .iter()
+            .map(|a| number(&mut n.names, a.name.as_str()))
+            .collect();
+        let mut v: Vec<Row> = org
+            .assignments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
                 (
-                    key,
-                    item(Some(acct.name.clone()), Some(ou_path(org, acct.ou))),
+                    (
+                        number(&mut n.principals, &a.principal),
+                        ps[a.permission_set.index()],
+                        accts[a.account.index()],
+                    ),
+                    i,
                 )
             })
-        })
-        .collect()
+            .collect();
+        // an assignment written twice (two targets reaching one account) is one
+        v.sort_unstable();
+        v.dedup_by_key(|r| r.0);
+        v
+    }
+    let change = |org: &Org, i: usize, op: Op| {
+        let a = &org.assignments[i];
+        let acct = org.account(a.account);
+        Change {
+            element: Element::Assignment,
+            key: assignment_key(&a.principal, &org.permission_set(a.permission_set).name),
+            op,
+            account: Some(acct.name.clone()),
+            fields: Vec::new(),
+            ou: Some(ou_path(org, acct.ou)),
+        }
+    };
+    let mut numbers = Numbers::default();
+    let b = rows(base, &mut numbers);
+    let h = rows(head, &mut numbers);
+    let (mut i, mut j) = (0, 0);
+    while i < b.len() || j < h.len() {
+        let ord = match (b.get(i), h.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match ord {
+            std::cmp::Ordering::Less => {
+                out.push(change(base, b[i].1, Op::Removed));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(change(head, h[j].1, Op::Added));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
 }
 
 fn docs(org: &Org, ids: &[PolicyId]) -> Vec<(String, serde_json::Value)> {
@@ -635,14 +704,13 @@ fn detect_ou_moves(changes: &mut Vec<Change>) {
 pub fn compare(base: &Org, head: &Org) -> Vec<Change> {
     let mut out = Vec::new();
     type Collect = fn(&Org) -> Vec<(String, Item)>;
-    let kinds: [(Element, Collect); 11] = [
+    let kinds: [(Element, Collect); 10] = [
         (Element::Organization, settings),
         (Element::Ou, ous),
         (Element::Account, accounts),
         (Element::Policy, policies),
         (Element::Attachment, attachments),
         (Element::PermissionSet, permission_sets),
-        (Element::Assignment, assignments),
         (Element::Role, roles),
         (Element::Group, groups),
         (Element::User, users),
@@ -664,6 +732,7 @@ pub fn compare(base: &Org, head: &Org) -> Vec<Change> {
         }
         out.extend(part);
     }
+    assignment_changes(base, head, &mut out);
     out.sort_by(|a, b| {
         (a.element, &a.key, &a.account, a.op).cmp(&(b.element, &b.key, &b.account, b.op))
     });
