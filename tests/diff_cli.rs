@@ -201,6 +201,29 @@ fn structural_changes_are_matched_by_name() {
         session["fields"],
         serde_json::json!([{"name": "session_duration", "base": "PT2H", "head": "PT1H"}])
     );
+    // the tree behind the diagram marks the new OU and the moved account
+    let tree = doc["tree"].as_array().unwrap();
+    let node = |path: &str| tree.iter().find(|n| n["path"] == path).unwrap();
+    assert_eq!(node("Archive")["mark"], "added");
+    assert_eq!(
+        node("Workloads/NonProd")["accounts"],
+        serde_json::json!([{"name": "sandbox-payments", "mark": "moved"}])
+    );
+    assert_eq!(node("Suspended")["mark"], "changed");
+    let (_, md, _) = landform_in(
+        tmp.path(),
+        &[
+            "diff",
+            "base/paywave.yaml",
+            "head/paywave.yaml",
+            "--format",
+            "markdown",
+            "--no-checks",
+        ],
+    );
+    for class in ["classDef added", "classDef moved", "classDef changed"] {
+        assert!(md.contains(class), "{class}: {md}");
+    }
     // nothing else moved: every other account is where it was
     assert_eq!(
         s.iter()
