@@ -43,8 +43,7 @@ use crate::catalog::{ActionId, catalog};
 use crate::org::{
     AccountId, ManagedRef, Org, OrgPolicyType, PolicyId, PolicyKind, PrincipalRef, Target,
 };
-use crate::policy::eval::Principal;
-use crate::principals::{OrgEngine, aws_managed, display, enumerate};
+use crate::principals::{aws_managed, display, enumerate};
 
 /// A gate of the evaluation chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -756,9 +755,28 @@ impl<'o> Builder<'o> {
     }
 }
 
+/// The account a principal acts in, and whether it is a service-linked role
+/// (which SCPs and RCPs do not govern): a name starting with
+/// `AWSServiceRoleFor`, as the engine reads the role's session ARN (which
+/// carries no path).
+fn account_of(org: &Org, p: &PrincipalRef) -> (AccountId, bool) {
+    match p {
+        PrincipalRef::PermissionSet { account, .. } => (*account, false),
+        PrincipalRef::Role { role } => {
+            let r = org.role(*role);
+            (r.account, r.name.starts_with("AWSServiceRoleFor"))
+        }
+        PrincipalRef::BreakGlass { index } => (
+            org.break_glass
+                .get(*index)
+                .map_or(AccountId(0), |u| u.account),
+            false,
+        ),
+    }
+}
+
 /// The matrix of `org`.
 pub fn compute_with(org: &Org, options: Options) -> Matrix {
-    let engine = OrgEngine::new(org);
     let mut b = Builder::new(org);
     let principals = enumerate(org);
 
@@ -772,9 +790,7 @@ pub fn compute_with(org: &Org, options: Options) -> Matrix {
     let mut entries = Vec::with_capacity(principals.len());
 
     for p in principals {
-        let who = engine.describe(&p);
-        let account = who.account;
-        let service_linked = Principal::parse(&who.arn).service_linked;
+        let (account, service_linked) = account_of(org, &p);
         let (identity, boundary) = b.principal_policies(&p);
         let mut gates: Vec<Arc<Gate>> = Vec::new();
         if !service_linked {

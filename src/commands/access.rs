@@ -26,6 +26,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::CommandError;
@@ -130,12 +131,7 @@ pub fn run(args: &AccessArgs, io: &mut Io<'_>) -> Result<Exit, CommandError> {
         AccessFormat::Human => report.human(),
         AccessFormat::Markdown => report.markdown(),
         AccessFormat::Csv => report.csv(),
-        AccessFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report.json())
-                .map_err(|e| CommandError::Input(format!("cannot print JSON: {e}")))?;
-            s.push('\n');
-            s
-        }
+        AccessFormat::Json => report.json()?,
     };
     io.out.write_all(text.as_bytes())?;
     Ok(Exit::Success)
@@ -394,8 +390,9 @@ impl<'a> Report<'a> {
                     "DENIED EXPLICIT",
                     "DENIED IMPLICIT"
                 );
+                let mut counts = CountCache::default();
                 for e in &self.entries {
-                    let c = summary::totals(self.matrix.sets(e));
+                    let c = counts.get(self.matrix, e);
                     let _ = writeln!(
                         s,
                         "{:wp$}  {:wa$}  {:>7}  {:>6}  {:>6}  {:>15}  {:>15}",
@@ -511,8 +508,9 @@ impl<'a> Report<'a> {
                     "| principal | account | allowed | allowed unless a condition denies | allowed if a condition allows | denied explicitly | denied implicitly |"
                 );
                 let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|");
+                let mut counts = CountCache::default();
                 for e in &self.entries {
-                    let c = summary::totals(self.matrix.sets(e));
+                    let c = counts.get(self.matrix, e);
                     let _ = writeln!(
                         s,
                         "| `{}` | `{}` | {} | {} | {} | {} | {} |",
@@ -596,8 +594,9 @@ impl<'a> Report<'a> {
                     s,
                     "principal,account,allowed,conditional,guarded,denied_explicit,denied_implicit"
                 );
+                let mut counts = CountCache::default();
                 for e in &self.entries {
-                    let c = summary::totals(self.matrix.sets(e));
+                    let c = counts.get(self.matrix, e);
                     let _ = writeln!(
                         s,
                         "{},{},{},{},{},{},{}",
@@ -615,7 +614,7 @@ impl<'a> Report<'a> {
                 let by_class = self.services_by_class();
                 let _ = writeln!(
                     s,
-                    "principal,account,service,access_level,allowed,conditional,denied_explicit,denied_implicit"
+                    "principal,account,service,access_level,allowed,conditional,guarded,denied_explicit,denied_implicit"
                 );
                 for e in &self.entries {
                     for x in by_class[&self.matrix.class_of(e)]
@@ -628,13 +627,14 @@ impl<'a> Report<'a> {
                             }
                             let _ = writeln!(
                                 s,
-                                "{},{},{},{},{},{},{},{}",
+                                "{},{},{},{},{},{},{},{},{}",
                                 csv_field(&e.principal),
                                 csv_field(&e.account_name),
                                 x.service,
                                 l,
                                 c.allowed,
                                 c.conditional,
+                                c.guarded,
                                 c.denied_explicit,
                                 c.denied_implicit
                             );
@@ -668,54 +668,133 @@ impl<'a> Report<'a> {
         s
     }
 
-    fn json(&self) -> Value {
-        let services = (self.view == View::Services).then(|| self.services_by_class());
-        let actions = (self.view == View::Actions).then(|| self.actions_by_class());
-        let entries: Vec<Value> = self
-            .entries
-            .iter()
-            .map(|e| {
-                let sets = self.matrix.sets(e);
-                let class = self.matrix.class_of(e);
-                let mut obj = json!({
-                    "principal": e.principal,
-                    "account": e.account_name,
-                    "class": class,
-                    "counts": summary::totals(sets),
-                });
-                if let (Some(map), Some(by)) = (obj.as_object_mut(), &services) {
-                    let list: Vec<Value> = by[&class]
+    /// The JSON document, serialized from borrowed structs (no value tree
+    /// per entry: the overview of a large organization has many).
+    fn json(&self) -> Result<String, CommandError> {
+        let services: HashMap<usize, Vec<ServiceJson>> = if self.view == View::Services {
+            self.services_by_class()
+                .into_iter()
+                .map(|(class, list)| {
+                    let list = list
                         .iter()
                         .filter(|x| x.total().any_access())
-                        .map(|x| {
-                            let levels: serde_json::Map<String, Value> = AccessLevel::ALL
+                        .map(|x| ServiceJson {
+                            service: x.service,
+                            levels: AccessLevel::ALL
                                 .iter()
                                 .zip(&x.levels)
                                 .filter(|(_, c)| c.total() > 0)
-                                .map(|(l, c)| (l.as_str().to_string(), json!(c)))
-                                .collect();
-                            json!({"service": x.service, "levels": levels})
+                                .map(|(l, c)| (l.as_str(), *c))
+                                .collect(),
                         })
                         .collect();
-                    map.insert("services".into(), Value::Array(list));
+                    (class, list)
+                })
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let actions: HashMap<usize, Vec<Value>> = if self.view == View::Actions {
+            self.actions_by_class()
+                .into_iter()
+                .map(|(class, rows)| (class, rows.into_iter().map(|r| r.json).collect()))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut counts = CountCache::default();
+        let entries: Vec<EntryJson<'_>> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let class = self.matrix.class_of(e);
+                EntryJson {
+                    principal: &e.principal,
+                    account: &e.account_name,
+                    class,
+                    counts: counts.get(self.matrix, e),
+                    services: services.get(&class).map(Vec::as_slice),
+                    actions: actions.get(&class).map(Vec::as_slice),
                 }
-                if let (Some(map), Some(by)) = (obj.as_object_mut(), &actions) {
-                    let list: Vec<Value> = by[&class].iter().map(|r| r.json.clone()).collect();
-                    map.insert("actions".into(), Value::Array(list));
-                }
-                obj
             })
             .collect();
-        json!({
-            "version": ACCESS_FORMAT_VERSION,
-            "blueprint": self.org.blueprint,
-            "organization": self.org.name,
-            "view": self.view.as_str(),
-            "service": self.service,
-            "classes": self.header_counts().1,
-            "issues": self.matrix.issues(),
-            "entries": entries,
-        })
+        let doc = DocJson {
+            version: ACCESS_FORMAT_VERSION,
+            blueprint: &self.org.blueprint,
+            organization: &self.org.name,
+            view: self.view.as_str(),
+            service: self.service,
+            classes: self.header_counts().1,
+            issues: self.matrix.issues(),
+            entries,
+        };
+        let mut s = serde_json::to_string_pretty(&doc)
+            .map_err(|e| CommandError::Input(format!("cannot print JSON: {e}")))?;
+        s.push('\n');
+        Ok(s)
+    }
+}
+
+#[derive(Serialize)]
+struct DocJson<'a> {
+    version: u32,
+    blueprint: &'a str,
+    organization: &'a str,
+    view: &'static str,
+    service: Option<&'static str>,
+    classes: usize,
+    issues: &'a [String],
+    entries: Vec<EntryJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryJson<'a> {
+    principal: &'a str,
+    account: &'a str,
+    class: usize,
+    counts: Counts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    services: Option<&'a [ServiceJson]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actions: Option<&'a [Value]>,
+}
+
+#[derive(Serialize)]
+struct ServiceJson {
+    service: &'static str,
+    levels: IndexedLevels,
+}
+
+/// Access level → counts, in [`AccessLevel::ALL`] order.
+struct IndexedLevels(Vec<(&'static str, Counts)>);
+
+impl FromIterator<(&'static str, Counts)> for IndexedLevels {
+    fn from_iter<T: IntoIterator<Item = (&'static str, Counts)>>(iter: T) -> Self {
+        IndexedLevels(iter.into_iter().collect())
+    }
+}
+
+impl Serialize for IndexedLevels {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = ser.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Totals per class, computed once.
+#[derive(Default)]
+struct CountCache(HashMap<usize, Counts>);
+
+impl CountCache {
+    fn get(&mut self, matrix: &Matrix, e: &Entry) -> Counts {
+        *self
+            .0
+            .entry(matrix.class_of(e))
+            .or_insert_with(|| summary::totals(matrix.sets(e)))
     }
 }
 
