@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::org::{Account, AccountId, ManagedRef, Org, Placeholder, Policy, PolicyKind};
+use crate::org::{Account, AccountId, ManagedRef, Org, Placeholder, Policy, PolicyKind, Role};
 
 use super::hcl::{Block, Body, Expr, Item, ObjectKey, Template};
 use super::{
-    Names, Resolved, Root, access_role_variable, arn_policy_name, index, key, placeholders,
-    policy_document, policy_origin, region_variable, resource, versions_tf,
+    Names, Resolved, Root, access_role_variable, arn_policy_name, index, into_files, key,
+    placeholders, policy_document, policy_origin, region_variable, resource, versions_tf,
 };
+use crate::render::OutputFile;
 
 /// `accounts/<key>`.
 pub fn dir(account: &Account) -> String {
@@ -19,19 +20,120 @@ pub fn dir(account: &Account) -> String {
 const ORG_DATA: &str = "data.aws_organizations_organization.this";
 
 pub(crate) fn render(org: &Org) -> Vec<Root> {
+    let shared = Shared::new(org);
     org.accounts
         .iter()
-        .filter_map(|a| render_account(org, a.id))
+        .filter_map(|a| render_account(org, &shared, a.id))
         .collect()
 }
 
-/// The policies an account root creates.
-fn account_policies(org: &Org, account: AccountId) -> Vec<&Policy> {
-    org.policies
-        .iter()
-        .filter(|p| matches!(p.kind, PolicyKind::Managed | PolicyKind::Boundary))
-        .filter(|p| p.accounts.contains(&account))
-        .collect()
+/// The account roots as text, appended to `files` in account order, built on
+/// `threads` threads; returns the roots without their files.
+pub(crate) fn render_files(
+    org: &Org,
+    header: &str,
+    files: &mut Vec<OutputFile>,
+    threads: usize,
+) -> Vec<Root> {
+    let shared = Shared::new(org);
+    let ids: Vec<AccountId> = org.accounts.iter().map(|a| a.id).collect();
+    let work = |chunk: &[AccountId]| -> (Vec<Root>, Vec<OutputFile>) {
+        let mut roots = Vec::new();
+        let mut out = Vec::new();
+        for id in chunk {
+            if let Some(root) = render_account(org, &shared, *id) {
+                roots.push(into_files(root, header, &mut out));
+            }
+        }
+        (roots, out)
+    };
+    let threads = threads.clamp(1, 64);
+    if threads == 1 || ids.len() < 64 {
+        let (roots, out) = work(&ids);
+        files.extend(out);
+        return roots;
+    }
+    // contiguous chunks, joined in order: the same output for any thread count
+    let size = ids.len().div_ceil(threads);
+    let parts: Vec<(Vec<Root>, Vec<OutputFile>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = ids
+            .chunks(size)
+            .map(|chunk| s.spawn(move || work(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(ids.chunks(size))
+            // a worker that died: do its share here
+            .map(|(h, chunk)| h.join().unwrap_or_else(|_| work(chunk)))
+            .collect()
+    });
+    let mut roots = Vec::new();
+    for (r, out) in parts {
+        roots.extend(r);
+        files.extend(out);
+    }
+    roots
+}
+
+/// What every account root looks up, computed once for the organization:
+/// indexing by account keeps rendering linear in the number of accounts,
+/// and a customer-managed policy created in many accounts is turned into
+/// its heredoc once.
+struct Shared<'a> {
+    /// The policies each account root creates, in IR order.
+    policies: Vec<Vec<&'a Policy>>,
+    /// The roles of each account, in IR order.
+    roles: Vec<Vec<&'a Role>>,
+    /// The placeholders of each policy (IR index).
+    placeholders: Vec<Option<Vec<Placeholder>>>,
+    /// `policy = …` of each created policy (IR index); the same in every
+    /// account because placeholders resolve the same way everywhere.
+    documents: Vec<Option<Expr>>,
+}
+
+impl<'a> Shared<'a> {
+    fn new(org: &'a Org) -> Self {
+        let n = org.accounts.len();
+        let mut policies: Vec<Vec<&Policy>> = vec![Vec::new(); n];
+        let mut documents: Vec<Option<Expr>> = vec![None; org.policies.len()];
+        let mut found: Vec<Option<Vec<Placeholder>>> = vec![None; org.policies.len()];
+        let lookups = Lookups {
+            provider: None,
+            partition: true,
+            needed: Vec::new(),
+        };
+        let resolve = lookups.resolve(org);
+        for p in &org.policies {
+            if !matches!(p.kind, PolicyKind::Managed | PolicyKind::Boundary) {
+                continue;
+            }
+            let mut created = false;
+            for a in &p.accounts {
+                if let Some(list) = policies.get_mut(a.index())
+                    && list.last().is_none_or(|q| q.id != p.id)
+                {
+                    list.push(p);
+                    created = true;
+                }
+            }
+            if created {
+                documents[p.id.index()] = Some(policy_document(p, &resolve));
+                found[p.id.index()] = Some(placeholders([p]));
+            }
+        }
+        let mut roles: Vec<Vec<&Role>> = vec![Vec::new(); n];
+        for r in &org.roles {
+            if let Some(list) = roles.get_mut(r.account.index()) {
+                list.push(r);
+            }
+        }
+        Shared {
+            policies,
+            roles,
+            placeholders: found,
+            documents,
+        }
+    }
 }
 
 /// Account-id lookups shared by the account roots and `identity-center/`:
@@ -169,10 +271,10 @@ pub(crate) fn needed_accounts(
     ids
 }
 
-fn render_account(org: &Org, account: AccountId) -> Option<Root> {
+fn render_account(org: &Org, shared: &Shared<'_>, account: AccountId) -> Option<Root> {
     let acct = org.account(account);
-    let policies = account_policies(org, account);
-    let roles: Vec<_> = org.roles.iter().filter(|r| r.account == account).collect();
+    let policies = shared.policies[account.index()].clone();
+    let roles = &shared.roles[account.index()];
     let users: Vec<_> = org
         .break_glass
         .iter()
@@ -184,14 +286,35 @@ fn render_account(org: &Org, account: AccountId) -> Option<Root> {
 
     // every document this root writes, for the placeholders it needs
     let mut docs: Vec<&Policy> = policies.clone();
-    for r in &roles {
+    for r in roles {
         docs.push(org.policy(r.trust));
         docs.extend(r.inline.iter().map(|id| org.policy(*id)));
     }
     for u in &users {
         docs.extend(u.group_inline.iter().map(|id| org.policy(*id)));
     }
-    let found = placeholders(docs.iter().copied());
+    // the placeholders of the shared policies are known; the others (trust
+    // and inline policies, one per account) are looked at here
+    let mut found: Vec<Placeholder> = Vec::new();
+    for d in &docs {
+        let own;
+        let list = match shared
+            .placeholders
+            .get(d.id.index())
+            .and_then(Option::as_ref)
+        {
+            Some(l) => l,
+            None => {
+                own = placeholders([*d]);
+                &own
+            }
+        };
+        for p in list {
+            if !found.contains(p) {
+                found.push(p.clone());
+            }
+        }
+    }
     let lookups = Lookups {
         provider: (!acct.is_management).then(|| "aws.management".to_string()),
         partition: true,
@@ -240,7 +363,11 @@ fn render_account(org: &Org, account: AccountId) -> Option<Root> {
         if !p.description.is_empty() {
             body.str_attr("description", &p.description);
         }
-        body.attr("policy", policy_document(p, &resolve));
+        let document = match shared.documents.get(p.id.index()).and_then(Option::as_ref) {
+            Some(d) => d.clone(),
+            None => policy_document(p, &resolve),
+        };
+        body.attr("policy", document);
         resource(&mut items, &policy_origin(p), "aws_iam_policy", &name, body);
     }
     root.file("policies.tf", items);
@@ -269,7 +396,7 @@ fn render_account(org: &Org, account: AccountId) -> Option<Root> {
     };
 
     let mut items = Vec::new();
-    for role in &roles {
+    for role in roles {
         let name = names.take("aws_iam_role", &key(&role.name));
         let mut body = Body::new();
         body.str_attr("name", &role.name);

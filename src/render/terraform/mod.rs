@@ -52,24 +52,24 @@ pub const ACCOUNT_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
 
 /// Renders the organization as Terraform root modules. Paths start with
 /// `terraform/`; the order is sorted by path.
+///
+/// Each root is turned into text as soon as it is built (only the text is
+/// kept), and the account roots — one per account — are built on
+/// `LANDFORM_THREADS` threads (default: the cores, at most 2); the output
+/// does not depend on the number of threads.
 pub fn render(org: &Org) -> Vec<OutputFile> {
     let header = header_text(&org.blueprint);
-    let mut roots = vec![management::render(org)];
-    roots.extend(accounts::render(org));
+    let mut files: Vec<OutputFile> = Vec::new();
+    let mut roots = vec![into_files(management::render(org), &header, &mut files)];
+    roots.extend(accounts::render_files(
+        org,
+        &header,
+        &mut files,
+        crate::access::matrix::threads(),
+    ));
     if let Some(root) = identity_center::render(org) {
-        roots.push(root);
+        roots.push(into_files(root, &header, &mut files));
     }
-    let mut files: Vec<OutputFile> = roots
-        .iter()
-        .flat_map(|root| {
-            root.files.iter().map(|(name, items)| {
-                OutputFile::new(
-                    format!("terraform/{}/{name}", root.dir),
-                    hcl::file(&header, items),
-                )
-            })
-        })
-        .collect();
     files.push(OutputFile::new(
         "terraform/README.md",
         readme::render(org, &roots, &header),
@@ -87,6 +87,18 @@ pub fn root_dirs(org: &Org) -> Vec<String> {
         dirs.push(identity_center::DIR.to_string());
     }
     dirs
+}
+
+/// Appends the files of `root` as text to `files`; returns the root without
+/// them (what the README needs).
+fn into_files(mut root: Root, header: &str, files: &mut Vec<OutputFile>) -> Root {
+    for (name, items) in std::mem::take(&mut root.files) {
+        files.push(OutputFile::new(
+            format!("terraform/{}/{name}", root.dir),
+            hcl::file(header, &items),
+        ));
+    }
+    root
 }
 
 /// One root module: a directory and its files (name → top-level items).
