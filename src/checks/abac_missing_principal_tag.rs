@@ -32,13 +32,15 @@
 //! (`aws:PrincipalTag/<k>`: "Untagged callers match nothing"), "Step 2"
 //! ("set these as session tags in the Identity Center permission set").
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
 
 use super::probes::principal_tag_keys;
 use super::{Check, Cx, list};
 use crate::diagnostics::Severity;
-use crate::org::PrincipalRef;
-use crate::principals::enumerate;
+use crate::org::{ManagedRef, PolicyId, PrincipalRef};
+use crate::principals::{aws_managed, enumerate};
 
 pub(crate) const CHECK: Check = Check {
     code: "LF752",
@@ -49,8 +51,64 @@ pub(crate) const CHECK: Check = Check {
     run,
 };
 
+/// Where a document of a principal comes from.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    /// An AWS-managed policy, by ARN.
+    Aws(String),
+    /// A policy of the IR (customer-managed, boundary, inline).
+    Policy(PolicyId),
+    /// A customer-managed policy the IR does not define.
+    Missing,
+}
+
+/// The identity policies and the boundary of `p`, in the order
+/// [`crate::principals::OrgEngine::documents`] reads them.
+fn policy_sources(cx: &Cx<'_>, p: &PrincipalRef) -> Vec<Source> {
+    let org = cx.org;
+    let of = |m: &ManagedRef| match m {
+        ManagedRef::Aws { arn } => Source::Aws(arn.clone()),
+        ManagedRef::Customer(c) => c.policy.map_or(Source::Missing, Source::Policy),
+    };
+    let (managed, inline, boundary): (&[ManagedRef], Vec<PolicyId>, Option<&ManagedRef>) = match p {
+        PrincipalRef::PermissionSet { permission_set, .. } => {
+            let ps = org.permission_set(*permission_set);
+            (
+                &ps.managed,
+                ps.inline.into_iter().collect(),
+                ps.boundary.as_ref(),
+            )
+        }
+        PrincipalRef::Role { role } => {
+            let r = org.role(*role);
+            (&r.managed, r.inline.clone(), r.boundary.as_ref())
+        }
+        PrincipalRef::BreakGlass { index } => match org.break_glass.get(*index) {
+            Some(u) => (&u.managed, u.group_inline.clone(), None),
+            None => (&[], Vec::new(), None),
+        },
+    };
+    let mut out: Vec<Source> = managed.iter().map(of).collect();
+    out.extend(inline.into_iter().map(Source::Policy));
+    out.extend(boundary.map(of));
+    out
+}
+
+/// The document of a source, as the engine reads it.
+fn source_document(cx: &Cx<'_>, s: &Source) -> Option<Value> {
+    match s {
+        Source::Aws(arn) => match aws_managed::lookup(arn) {
+            aws_managed::Lookup::Shipped { policy, .. } => Some(policy.document.clone()),
+            _ => None,
+        },
+        Source::Policy(id) => Some(cx.engine.document(*id)),
+        Source::Missing => None,
+    }
+}
+
 fn run(cx: &mut Cx<'_>) {
     let mut seen_sets = BTreeSet::new();
+    let mut cache: BTreeMap<Source, BTreeSet<String>> = BTreeMap::new();
     for p in enumerate(cx.org) {
         let (origin, what, provided): (_, String, BTreeSet<String>) = match &p {
             PrincipalRef::PermissionSet { permission_set, .. } => {
@@ -91,10 +149,14 @@ fn run(cx: &mut Cx<'_>) {
                 )
             }
         };
-        let (docs, boundary) = cx.engine.documents(&p);
+        // the documents of `OrgEngine::documents`, each scanned once: the
+        // same policies are worn by a role in every account it is created in
         let mut used = BTreeSet::new();
-        for d in docs.iter().chain(boundary.iter()) {
-            used.extend(principal_tag_keys(d));
+        for source in policy_sources(cx, &p) {
+            let keys = cache.entry(source.clone()).or_insert_with(|| {
+                source_document(cx, &source).map_or_else(BTreeSet::new, |d| principal_tag_keys(&d))
+            });
+            used.extend(keys.iter().cloned());
         }
         let missing: Vec<String> = used
             .iter()

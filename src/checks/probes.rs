@@ -183,7 +183,7 @@ pub(crate) fn principal_tag_keys(doc: &Value) -> BTreeSet<String> {
         }
         for s in all {
             let mut rest = s.as_str();
-            while let Some(i) = rest.to_ascii_lowercase().find("aws:principaltag/") {
+            while let Some(i) = find_ascii_ci(rest, "aws:principaltag/") {
                 let tail = &rest[i + "aws:principaltag/".len()..];
                 let key: String = tail
                     .chars()
@@ -197,6 +197,18 @@ pub(crate) fn principal_tag_keys(doc: &Value) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// Where `needle` (lowercase ASCII) first occurs in `hay`, ignoring ASCII
+/// case: the byte offset `hay.to_ascii_lowercase().find(needle)` gives,
+/// without allocating.
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    h.windows(n.len())
+        .position(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
 }
 
 /// Whether a document grants by matching a principal tag against the

@@ -163,6 +163,8 @@ pub struct OrgEngine<'o> {
     rcp_levels: Vec<Option<Vec<Level>>>,
     /// Synthetic account id → account.
     by_id: HashMap<String, AccountId>,
+    /// (account, role name) → the roles of that name there, in IR order.
+    roles_by_name: HashMap<(AccountId, String), Vec<RoleId>>,
     allow_all: Arc<CompiledPolicy>,
     empty: Arc<CompiledPolicy>,
     issues: Vec<Issue>,
@@ -295,6 +297,13 @@ impl<'o> OrgEngine<'o> {
             scp_levels: Vec::new(),
             rcp_levels: Vec::new(),
             by_id,
+            roles_by_name: {
+                let mut m: HashMap<(AccountId, String), Vec<RoleId>> = HashMap::new();
+                for r in &org.roles {
+                    m.entry((r.account, r.name.clone())).or_default().push(r.id);
+                }
+                m
+            },
             allow_all: allow_all_policy(),
             empty: Arc::new(CompiledPolicy::compile(&empty_policy())),
             issues,
@@ -858,14 +867,11 @@ impl<'o> OrgEngine<'o> {
         let name = path_name.rsplit('/').next().unwrap_or(path_name);
         let path = &path_name[..path_name.len() - name.len()];
         let path = format!("/{path}");
-        self.org
-            .roles
+        self.roles_by_name
+            .get(&(account, name.to_string()))?
             .iter()
-            .find(|r| {
-                r.account == account
-                    && r.name == name
-                    && (r.path == path || path == "/" && r.path.is_empty())
-            })
+            .map(|id| self.org.role(*id))
+            .find(|r| r.path == path || path == "/" && r.path.is_empty())
             .map(|r| r.id)
     }
 
