@@ -17,9 +17,12 @@
 //! (falling back to polling `/proc/PID/status`), and prints a markdown table.
 //! A command the binary does not have yet is reported as `n/a`; one that
 //! runs longer than `--timeout` seconds (default 600) is killed and reported
-//! as `>T`. Output goes to /dev/null (render writes its tree to the working
-//! directory). cargo builds the binary with the bench profile, which is the
-//! release profile.
+//! as `timed out`. Output goes to /dev/null; render writes its tree to
+//! `/dev/shm` when there is one (else the working directory) and the tree is
+//! removed after each run. Wall time is measured here; CPU time (user +
+//! system) and peak memory come from `/usr/bin/time` — CPU time is the
+//! steadier figure on a shared machine. cargo builds the binary with the
+//! bench profile, which is the release profile.
 
 #![allow(
     clippy::unwrap_used,
@@ -101,7 +104,13 @@ fn options() -> Options {
 /// One measured run.
 #[derive(Clone)]
 enum Outcome {
-    Ran { wall: f64, peak_kib: u64, exit: i32 },
+    Ran {
+        wall: f64,
+        /// User + system CPU seconds (when /usr/bin/time is there).
+        cpu: Option<f64>,
+        peak_kib: u64,
+        exit: i32,
+    },
     NotAvailable,
     TimedOut,
     Failed(String),
@@ -143,7 +152,7 @@ fn main() {
             continue;
         }
         for c in &o.commands {
-            let out_dir = o.dir.join(format!("render-{n}"));
+            let out_dir = render_dir(&o.dir).join(format!("render-{n}"));
             let args: Vec<String> = match c.as_str() {
                 "validate" | "check" | "access" => {
                     vec![c.clone(), base_path.display().to_string()]
@@ -172,21 +181,29 @@ fn main() {
                 let mut best: Option<Outcome> = None;
                 for _ in 0..o.runs {
                     let r = run(&bin, &args, t, &o, have_time);
+                    // the rendered tree is large (hundreds of MiB at N = 20,000)
+                    let _ = std::fs::remove_dir_all(&out_dir);
                     eprintln!("N={n} {c} threads={t}: {}", cell(&r));
                     best = Some(match (best, r) {
                         (
                             Some(Outcome::Ran {
                                 wall: w0,
+                                cpu: c0,
                                 peak_kib: p0,
                                 exit,
                             }),
                             Outcome::Ran {
                                 wall: w1,
+                                cpu: c1,
                                 peak_kib: p1,
                                 ..
                             },
                         ) => Outcome::Ran {
                             wall: w0.min(w1),
+                            cpu: match (c0, c1) {
+                                (Some(a), Some(b)) => Some(a.min(b)),
+                                (a, b) => a.or(b),
+                            },
                             peak_kib: p0.max(p1),
                             exit,
                         },
@@ -208,7 +225,11 @@ fn main() {
 
     let mut table = String::from("| command | N |");
     for t in &o.threads {
-        let _ = write!(table, " {t} thread{}: wall s, peak MiB |", plural(*t));
+        let _ = write!(
+            table,
+            " {t} thread{}: wall (CPU), peak memory |",
+            plural(*t)
+        );
     }
     table.push_str("\n|---|---:|");
     for _ in &o.threads {
@@ -250,6 +271,7 @@ fn cell(r: &Outcome) -> String {
     match r {
         Outcome::Ran {
             wall,
+            cpu,
             peak_kib,
             exit,
         } => {
@@ -258,7 +280,11 @@ fn cell(r: &Outcome) -> String {
             } else {
                 format!(" (exit {exit})")
             };
-            format!("{wall:.2} s, {:.0} MiB{mark}", *peak_kib as f64 / 1024.0)
+            let cpu = cpu.map_or(String::new(), |c| format!(" ({c:.2} s CPU)"));
+            format!(
+                "{wall:.2} s{cpu}, {:.0} MiB{mark}",
+                *peak_kib as f64 / 1024.0
+            )
         }
         Outcome::NotAvailable => "n/a".into(),
         Outcome::TimedOut => "timed out".into(),
@@ -273,7 +299,7 @@ fn run(bin: &Path, args: &[String], threads: usize, o: &Options, have_time: bool
     let mut cmd = if have_time {
         let mut c = Command::new("/usr/bin/time");
         c.arg("-f")
-            .arg("%e %M")
+            .arg("%e %M %U %S")
             .arg("-o")
             .arg(&time_path)
             .arg("timeout")
@@ -332,23 +358,37 @@ fn run(bin: &Path, args: &[String], threads: usize, o: &Options, have_time: bool
             .to_string();
         return Outcome::Failed(format!("exit {code}: {first}"));
     }
-    let peak_kib = if have_time {
-        std::fs::read_to_string(&time_path)
-            .ok()
-            .and_then(|t| {
-                t.lines()
-                    .last()
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|m| m.parse().ok())
-            })
-            .unwrap_or(0)
+    // `%e %M %U %S`: wall, peak KiB, user and system seconds
+    let fields: Vec<f64> = std::fs::read_to_string(&time_path)
+        .ok()
+        .and_then(|t| t.lines().last().map(str::to_string))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let (peak_kib, cpu) = if have_time && fields.len() == 4 {
+        (fields[1] as u64, Some(fields[2] + fields[3]))
     } else {
-        polled_kib
+        (polled_kib, None)
     };
     Outcome::Ran {
         wall,
+        cpu,
         peak_kib,
         exit: code,
+    }
+}
+
+/// Where `render` writes: tmpfs when there is one (the benchmark measures
+/// landform, not the disk), else the working directory.
+fn render_dir(work: &Path) -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        shm.join("landform-scale-render")
+    } else {
+        work.to_path_buf()
     }
 }
 
