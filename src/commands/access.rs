@@ -30,13 +30,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::CommandError;
+use super::pipeline::compile;
 use crate::access::summary::{self, Counts, ServiceSummary};
 use crate::access::{self, ActionSets, Entry, Matrix, Status};
-use crate::blueprint::codes::is_input_code;
-use crate::blueprint::{load, resolve::resolve, validate};
 use crate::catalog::{AccessLevel, ActionId, catalog};
 use crate::cli::{AccessArgs, AccessFormat, Exit, Io};
-use crate::diagnostics::render::{HumanOptions, human_all};
 use crate::org::Org;
 use crate::util::suggest;
 
@@ -68,36 +66,9 @@ fn usage(message: String, help: Option<String>) -> CommandError {
 }
 
 pub fn run(args: &AccessArgs, io: &mut Io<'_>) -> Result<Exit, CommandError> {
-    let loaded = match load(&args.blueprint) {
-        Ok(l) => l,
-        Err(f) => {
-            let text = human_all(&f.diagnostics, &f.sources, HumanOptions { color: io.color });
-            io.err.write_all(text.as_bytes())?;
-            return Ok(Exit::BadInput);
-        }
-    };
-    let mut diags = validate(&loaded);
-    let name = args.blueprint.to_string_lossy().replace('\\', "/");
-    let org = if diags.has_errors() {
-        None
-    } else {
-        let (org, more) = resolve(&loaded.blueprint, &name);
-        diags.extend(more);
-        org
-    };
-    diags.sort(&loaded.sources);
-    if !diags.is_empty() {
-        let text = human_all(&diags, &loaded.sources, HumanOptions { color: io.color });
-        io.err.write_all(text.as_bytes())?;
-    }
-    let Some(org) = org else {
-        return Ok(
-            if diags.iter().any(|d| d.is_error() && is_input_code(&d.code)) {
-                Exit::BadInput
-            } else {
-                Exit::Findings
-            },
-        );
+    let org = match compile(&args.blueprint, io)? {
+        Ok(c) => c.org,
+        Err(exit) => return Ok(exit),
     };
     let service = match &args.service {
         Some(s) => Some(service_prefix(s)?),
