@@ -12,7 +12,8 @@
 //! blueprint with one word changed in one SCP, see `generate.rs`) to a
 //! working directory (`--keep DIR`, default a directory under the system
 //! temporary directory), then runs `validate`, `check`, `render --target
-//! all`, `access` and `diff` with `LANDFORM_THREADS` (and `RAYON_NUM_THREADS`)
+//! all`, `render --target terraform` (`render-terraform`), `access` and
+//! `diff` with `LANDFORM_THREADS` (and `RAYON_NUM_THREADS`)
 //! set to each thread count, under `/usr/bin/time` for the peak resident set
 //! (falling back to polling `/proc/PID/status`), and prints a markdown table.
 //! A command the binary does not have yet is reported as `n/a`; one that
@@ -41,7 +42,14 @@ use std::time::{Duration, Instant};
 use generate::{Variant, blueprint};
 
 const SEED: u64 = 7;
-const COMMANDS: [&str; 5] = ["validate", "check", "render", "access", "diff"];
+const COMMANDS: [&str; 6] = [
+    "validate",
+    "check",
+    "render",
+    "render-terraform",
+    "access",
+    "diff",
+];
 
 struct Options {
     sizes: Vec<usize>,
@@ -157,11 +165,11 @@ fn main() {
                 "validate" | "check" | "access" => {
                     vec![c.clone(), base_path.display().to_string()]
                 }
-                "render" => vec![
+                "render" | "render-terraform" => vec![
                     "render".into(),
                     base_path.display().to_string(),
                     "--target".into(),
-                    "all".into(),
+                    if c == "render" { "all" } else { "terraform" }.into(),
                     "--out".into(),
                     out_dir.display().to_string(),
                     "--force".into(),
