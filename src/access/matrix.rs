@@ -780,38 +780,72 @@ pub fn compute_with(org: &Org, options: Options) -> Matrix {
     let mut b = Builder::new(org);
     let principals = enumerate(org);
 
-    // per account: SCP and RCP gates (interned, so shared between accounts
-    // with the same chain)
-    let mut scp: Vec<Option<Vec<Arc<Gate>>>> = vec![None; org.accounts.len()];
-    let mut rcp: Vec<Option<Vec<Arc<Gate>>>> = vec![None; org.accounts.len()];
+    // per account: the SCP and RCP gates, one shared list per distinct chain
+    // (gates are interned: equal pointers, equal gates)
+    let mut chains: Vec<Option<Arc<Vec<Arc<Gate>>>>> = vec![None; org.accounts.len()];
+    let mut chain_index: HashMap<Vec<usize>, Arc<Vec<Arc<Gate>>>> = HashMap::new();
+    let no_chain: Arc<Vec<Arc<Gate>>> = Arc::new(Vec::new());
+    // per permission set: its identity and boundary gates (the same in every account)
+    let mut ps_gates: HashMap<u32, (Arc<Gate>, Option<Arc<Gate>>)> = HashMap::new();
 
-    let mut class_index: HashMap<Vec<usize>, u32> = HashMap::new();
+    // class key: (chain, identity gate, boundary gate) pointers
+    let mut class_index: HashMap<(usize, usize, usize), u32> = HashMap::new();
     let mut class_inputs: Vec<Arc<Inputs>> = Vec::new();
     let mut entries = Vec::with_capacity(principals.len());
 
     for p in principals {
         let (account, service_linked) = account_of(org, &p);
-        let (identity, boundary) = b.principal_policies(&p);
-        let mut gates: Vec<Arc<Gate>> = Vec::new();
-        if !service_linked {
+        let chain = if service_linked {
+            Arc::clone(&no_chain)
+        } else {
             let i = account.index();
-            if scp[i].is_none() {
-                scp[i] = Some(b.org_gates(account, PolicyKind::Scp));
+            match &chains[i] {
+                Some(c) => Arc::clone(c),
+                None => {
+                    let mut gates = b.org_gates(account, PolicyKind::Scp);
+                    gates.extend(b.org_gates(account, PolicyKind::Rcp));
+                    let c = if gates.is_empty() {
+                        Arc::clone(&no_chain)
+                    } else {
+                        let key: Vec<usize> =
+                            gates.iter().map(|g| Arc::as_ptr(g) as usize).collect();
+                        Arc::clone(chain_index.entry(key).or_insert_with(|| Arc::new(gates)))
+                    };
+                    chains[i] = Some(Arc::clone(&c));
+                    c
+                }
             }
-            if rcp[i].is_none() {
-                rcp[i] = Some(b.org_gates(account, PolicyKind::Rcp));
+        };
+        let cached = match &p {
+            PrincipalRef::PermissionSet { permission_set, .. } => {
+                ps_gates.get(&permission_set.0).cloned()
             }
-            gates.extend(scp[i].iter().flatten().cloned());
-            gates.extend(rcp[i].iter().flatten().cloned());
-        }
-        gates.push(b.gate(GateKind::Identity, None, identity));
-        if let Some(bd) = boundary {
-            gates.push(b.gate(GateKind::Boundary, None, vec![bd]));
-        }
-        // gates are interned: equal pointers, equal gates
-        let key: Vec<usize> = gates.iter().map(|g| Arc::as_ptr(g) as usize).collect();
+            _ => None,
+        };
+        let (identity, boundary) = match cached {
+            Some(g) => g,
+            None => {
+                let (identity, boundary) = b.principal_policies(&p);
+                let g = (
+                    b.gate(GateKind::Identity, None, identity),
+                    boundary.map(|bd| b.gate(GateKind::Boundary, None, vec![bd])),
+                );
+                if let PrincipalRef::PermissionSet { permission_set, .. } = &p {
+                    ps_gates.insert(permission_set.0, g.clone());
+                }
+                g
+            }
+        };
+        let key = (
+            Arc::as_ptr(&chain) as usize,
+            Arc::as_ptr(&identity) as usize,
+            boundary.as_ref().map_or(0, |g| Arc::as_ptr(g) as usize),
+        );
         let next = u32::try_from(class_inputs.len()).unwrap_or(u32::MAX);
         let class = *class_index.entry(key).or_insert_with(|| {
+            let mut gates: Vec<Arc<Gate>> = chain.iter().cloned().collect();
+            gates.push(identity);
+            gates.extend(boundary);
             class_inputs.push(Arc::new(Inputs { gates }));
             next
         });
