@@ -304,13 +304,20 @@ pub enum AccessFormat {
 
 #[derive(Debug, Args)]
 pub struct AccessArgs {
+    /// The blueprint file
     pub blueprint: PathBuf,
+    /// Show this principal by service and access level: `permission_set:NAME@ACCOUNT`,
+    /// `role:NAME@ACCOUNT`, `delegation:TEAM@ACCOUNT`, `user:NAME`, or `kind:NAME` / `NAME`
+    /// for every account it exists in
     #[arg(long = "as")]
     pub principal: Option<String>,
+    /// Only the principals acting in this account
     #[arg(long)]
     pub account: Option<String>,
+    /// List every action of this service (`s3`, `iam`) with its status and why
     #[arg(long)]
     pub service: Option<String>,
+    /// Output format (json: see docs/access-json.md)
     #[arg(long, value_enum, default_value_t)]
     pub format: AccessFormat,
 }
