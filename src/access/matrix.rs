@@ -912,3 +912,136 @@ fn compute_classes(
         out
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::org::builder::{OrgBuilder, PermissionSetSpec};
+    use crate::org::{AssignmentPrincipal, Origin};
+
+    fn origin() -> Origin {
+        Origin::new("test", None)
+    }
+
+    fn id(name: &str) -> ActionId {
+        catalog().action(name).unwrap()
+    }
+
+    /// Root denies leaving the organization; OU `B`'s account `b1` also has
+    /// its own SCP denying `s3:*`. One admin permission set everywhere.
+    fn org() -> Org {
+        let mut b = OrgBuilder::new("t", "t.yaml", "us-east-1");
+        let root = b.root();
+        let ou_a = b.ou(root, "A", origin());
+        let ou_b = b.ou(root, "B", origin());
+        let mgmt = b.account("management", "m@x.example", root, true, origin());
+        let a1 = b.account("a1", "a1@x.example", ou_a, false, origin());
+        let a2 = b.account("a2", "a2@x.example", ou_a, false, origin());
+        let b1 = b.account("b1", "b1@x.example", ou_b, false, origin());
+        let deny_leave = b.policy(
+            PolicyKind::Scp,
+            "deny-leave",
+            json!({"Version": "2012-10-17", "Statement": [{"Sid": "NoLeave", "Effect": "Deny",
+                "Action": "organizations:LeaveOrganization", "Resource": "*"}]}),
+            origin(),
+        );
+        b.attach(deny_leave, Target::Root, origin());
+        let deny_s3 = b.policy(
+            PolicyKind::Scp,
+            "deny-s3",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}),
+            origin(),
+        );
+        b.attach(deny_s3, Target::Account(b1), origin());
+        let inline = b.policy(
+            PolicyKind::PermissionSetInline,
+            "admin",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+            origin(),
+        );
+        let ps = b.permission_set(PermissionSetSpec {
+            name: "Admin".into(),
+            description: String::new(),
+            session_duration: "PT1H".into(),
+            relay_state: None,
+            managed: Vec::new(),
+            inline: Some(inline),
+            boundary: None,
+            tags: BTreeMap::new(),
+            origin: origin(),
+        });
+        for a in [mgmt, a1, a2, b1] {
+            b.assign(
+                AssignmentPrincipal::Group("admins".into()),
+                ps,
+                a,
+                Target::Account(a),
+                origin(),
+            );
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn accounts_with_the_same_chain_share_a_class() {
+        let org = org();
+        let m = compute_with(&org, Options { threads: 1 });
+        let class = |acct: &str| {
+            let e = m
+                .entry_list()
+                .iter()
+                .find(|e| e.account_name == acct)
+                .unwrap();
+            m.class_of(e)
+        };
+        assert_eq!(m.len(), 4);
+        assert_eq!(class("a1"), class("a2"));
+        assert_ne!(class("a1"), class("b1"));
+        assert_ne!(class("a1"), class("management"));
+        assert_eq!(m.class_count(), 3);
+        // the same answers with two threads
+        let m2 = compute_with(&org, Options { threads: 2 });
+        for ((p1, a1, s1), (p2, a2, s2)) in m.entries().zip(m2.entries()) {
+            assert_eq!((p1, a1), (p2, a2));
+            assert_eq!(s1.allowed(), s2.allowed());
+            assert_eq!(s1.denied_explicit(), s2.denied_explicit());
+        }
+    }
+
+    #[test]
+    fn denials_name_the_level_and_the_management_account_is_exempt() {
+        let org = org();
+        let m = compute(&org);
+        let leave = id("organizations:LeaveOrganization");
+        let get = id("s3:GetObject");
+        let a1 = m.get("permission_set:Admin@a1", "a1").unwrap();
+        assert_eq!(a1.status(leave), Status::DeniedExplicit);
+        let d = a1.explicit_denial(leave).unwrap();
+        assert_eq!(
+            (
+                d.gate,
+                d.level.as_deref(),
+                d.policy.as_str(),
+                d.statement.as_str()
+            ),
+            (GateKind::Scp, Some("Root"), "scp:deny-leave", "NoLeave")
+        );
+        assert_eq!(a1.status(get), Status::Allowed);
+        let b1 = m.get("permission_set:Admin@b1", "b1").unwrap();
+        let d = b1.explicit_denial(get).unwrap();
+        assert_eq!(d.level.as_deref(), Some("account"));
+        assert_eq!(
+            b1.denied_explicit().count(),
+            1 + catalog().service("s3").unwrap().action_count()
+        );
+        let mgmt = m
+            .get("permission_set:Admin@management", "management")
+            .unwrap();
+        assert_eq!(mgmt.allowed().count(), catalog().action_count());
+        assert!(m.get("permission_set:Admin@nowhere", "nowhere").is_none());
+    }
+}
