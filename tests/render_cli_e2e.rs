@@ -10,6 +10,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -136,10 +137,12 @@ fn expected(org: &Org, session: &Session) -> Snapshot {
     expected
 }
 
-/// Renders `org`, runs everything `runs` times on a fresh emulator and
-/// compares the read-back with the IR after each run; then a dry run must
-/// call nothing.
-fn apply_and_compare(test: &str, session: &Session, org: &Org, runs: usize) {
+/// On a fresh emulator, renders and runs each organization of `orgs` in turn
+/// (the same directory, re-rendered), comparing the read-back with that
+/// organization after each run; a run of the same organization again must
+/// not change anything. Then a dry run must call nothing.
+fn apply_and_compare(test: &str, session: &Session, orgs: &[Org]) {
+    let runs = orgs.len();
     let started = Instant::now();
     let step = |what: &str| {
         shout(&format!(
@@ -148,16 +151,67 @@ fn apply_and_compare(test: &str, session: &Session, org: &Org, runs: usize) {
         ));
     };
     let dir = tempfile::tempdir().unwrap();
-    write(&render(org), dir.path());
 
-    let mut want = None;
-    for run in 1..=runs {
-        run_all(session, dir.path(), &[]);
-        step(&format!("run {run}"));
-        // the ids AWS gave are read after the first run; a second run must
-        // leave everything as it was, ids included
-        let want = want.get_or_insert_with(|| expected(org, session));
-        readback::assert_matches(want, &readback::read(session));
+    // the real aws CLI behind a wrapper that logs "SERVICE OPERATION" per call
+    let aws = tools::tools().aws_cli.clone().unwrap();
+    let wrap_dir = tempfile::tempdir().unwrap();
+    let calls = wrap_dir.path().join("calls.log");
+    let wrapper = wrap_dir.path().join("aws");
+    write_executable(
+        &wrapper,
+        &format!(
+            "#!/usr/bin/env bash\nargs=(\"$@\")\nwhile [[ \"${{1:-}}\" == --* ]]; do shift 2; done\n\
+             printf '%s %s\\n' \"$1\" \"$2\" >> '{}'\nexec '{}' \"${{args[@]}}\"\n",
+            calls.display(),
+            aws.display()
+        ),
+    );
+    let wrapper_env = [("LANDFORM_AWS_CLI", wrapper.to_str().unwrap())];
+    let mut previous: Option<Vec<OutputFile>> = None;
+    for (i, org) in orgs.iter().enumerate() {
+        let run = i + 1;
+        let files = render(org);
+        write(&files, dir.path());
+        let same_again = previous.as_ref() == Some(&files);
+        previous = Some(files);
+        let _ = std::fs::remove_file(&calls);
+        run_all(session, dir.path(), &wrapper_env);
+        let log = std::fs::read_to_string(&calls).unwrap_or_default();
+        let ops: Vec<&str> = log.lines().collect();
+        step(&format!("run {run} ({} aws CLI calls)", ops.len()));
+        if same_again {
+            // a second run reads, and at most repeats writes that set a value
+            // to what it is (no create, attach, move, update or provision)
+            let writes: BTreeSet<&str> = ops
+                .iter()
+                .copied()
+                .filter(|op| {
+                    let name = op.split(' ').nth(1).unwrap_or("");
+                    !["describe-", "list-", "get-"]
+                        .iter()
+                        .any(|p| name.starts_with(p))
+                        && name != "assume-role"
+                })
+                .collect();
+            let upserts = [
+                "iam update-assume-role-policy",
+                "iam update-role",
+                "iam put-role-permissions-boundary",
+                "iam put-role-policy",
+                "iam attach-role-policy",
+                "iam tag-role",
+                "iam attach-group-policy",
+                "iam put-group-policy",
+                "iam add-user-to-group",
+                "organizations tag-resource",
+            ];
+            let unexpected: Vec<&&str> = writes.iter().filter(|w| !upserts.contains(w)).collect();
+            assert!(
+                unexpected.is_empty(),
+                "the second run changed something: {unexpected:?}\nall calls:\n{log}"
+            );
+        }
+        readback::assert_matches(&expected(org, session), &readback::read(session));
         step(&format!("compared after run {run}"));
     }
 
@@ -209,7 +263,7 @@ fn paywave_runs_on_the_emulator_twice() {
     let test = "cli scripts (paywave) on the emulator";
     let Some(session) = setup(test) else { return };
     let org = emulator_variant(compile("examples/paywave.yaml"));
-    apply_and_compare(test, &session, &org, 2);
+    apply_and_compare(test, &session, &[org.clone(), org]);
 }
 
 #[test]
@@ -217,14 +271,46 @@ fn adversarial_blueprint_runs_on_the_emulator_twice_and_injects_nothing() {
     let test = "cli scripts (tests/fixtures/adversarial.yaml) on the emulator";
     let Some(session) = setup(test) else { return };
     let org = emulator_variant(compile("tests/fixtures/adversarial.yaml"));
-    apply_and_compare(test, &session, &org, 2);
+    apply_and_compare(test, &session, &[org.clone(), org]);
 }
 
+/// The kitchen sink (every kind of IR element, hostile strings in every
+/// free-text field), then the same organization changed: the second run must
+/// bring AWS in line — an SCP's text, a customer-managed policy's document
+/// (a new default version), a permission set's description and inline policy.
 #[test]
-fn kitchen_sink_runs_on_the_emulator() {
-    let test = "cli scripts (kitchen sink) on the emulator";
+fn kitchen_sink_runs_on_the_emulator_and_applies_changes() {
+    let test = "cli scripts (kitchen sink, then changed) on the emulator";
     let Some(session) = setup(test) else { return };
-    let org = emulator_variant(kitchen_sink());
-    // once: paywave and the adversarial blueprint prove the second run
-    apply_and_compare(test, &session, &org, 1);
+    let mut org = emulator_variant(kitchen_sink());
+    // FullAWSAccess off the targets that have an SCP of their own
+    org.full_aws_access_detached = org
+        .attachments
+        .iter()
+        .filter(|a| org.policy(a.policy).kind == PolicyKind::Scp && a.target != Target::Root)
+        .map(|a| a.target)
+        .collect();
+    assert!(!org.full_aws_access_detached.is_empty());
+    let mut changed = org.clone();
+    let extra = serde_json::json!({
+        "Sid": "AddedLater", "Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"
+    });
+    let mut kinds_changed = BTreeSet::new();
+    for p in &mut changed.policies {
+        if matches!(
+            p.kind,
+            PolicyKind::Scp | PolicyKind::Managed | PolicyKind::PermissionSetInline
+        ) && kinds_changed.insert(format!("{:?}", p.kind))
+        {
+            p.document["Statement"]
+                .as_array_mut()
+                .unwrap()
+                .push(extra.clone());
+        }
+    }
+    assert_eq!(kinds_changed.len(), 3, "{kinds_changed:?}");
+    changed.permission_sets[0]
+        .description
+        .push_str(" (changed)");
+    apply_and_compare(test, &session, &[org, changed]);
 }

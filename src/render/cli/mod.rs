@@ -1005,9 +1005,19 @@ impl<'a> Model<'a> {
                     "comment": self.policy_origin(p),
                 })
             });
+            // what `describe-permission-set --query 'PermissionSet.[Name,
+            // Description,SessionDuration,RelayState]' --output json` prints
+            let absent = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            let settings = shell::cli_json_list(&[
+                Some(ps.name.clone()),
+                absent(&ps.description),
+                Some(ps.session_duration.clone()),
+                ps.relay_state.clone().filter(|r| !r.is_empty()),
+            ]);
             sets.push(json!({
                 "key": key,
                 "name": ps.name,
+                "settings": shell::heredoc("want", &settings),
                 "description": ps.description,
                 "session_duration": ps.session_duration,
                 "relay_state": ps.relay_state,

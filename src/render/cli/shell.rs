@@ -149,6 +149,26 @@ pub fn options(opts: &[(&str, &str, &str)], separator: &str) -> String {
     words.join(separator)
 }
 
+/// A list of strings (or nulls) as the aws CLI prints it with `--output
+/// json` (Python's `json.dumps(…, indent=4, ensure_ascii=False)`, whose
+/// string escapes are those of serde_json for strings).
+pub fn cli_json_list(items: &[Option<String>]) -> String {
+    if items.is_empty() {
+        return "[]".to_string();
+    }
+    let lines: Vec<String> = items
+        .iter()
+        .map(|i| {
+            let v = match i {
+                Some(s) => serde_json::Value::String(s.clone()),
+                None => serde_json::Value::Null,
+            };
+            format!("    {v}")
+        })
+        .collect();
+    format!("[\n{}\n]", lines.join(",\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

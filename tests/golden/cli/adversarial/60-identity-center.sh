@@ -31,6 +31,7 @@ lf_lookup_permission_sets \
 
 # ---- permission set HostileReadOnly
 # blueprint: identity_center.permission_sets.HostileReadOnly (tests/fixtures/adversarial.yaml:52)
+changed=0
 if [ -z "${ID[ps_hostilereadonly]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=HostileReadOnly \
@@ -42,20 +43,34 @@ if [ -z "${ID[ps_hostilereadonly]:-}" ]; then
   lf_log created permission set HostileReadOnly
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_hostilereadonly]}" \
-    --description='$(touch pwned-ps) `touch pwned-ps2` '\''q'\'' "dq" \ ${aws:username} %{if true}x%{endif}' \
-    --session-duration=PT1H \
-    --cli-input-json '{"RelayState":"https://console.aws.amazon.com/s3/home?x=$(touch pwned-relay)"}'
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "HostileReadOnly",
+    "$(touch pwned-ps) `touch pwned-ps2` 'q' \"dq\" \\ ${aws:username} %{if true}x%{endif}",
+    "PT1H",
+    "https://console.aws.amazon.com/s3/home?x=$(touch pwned-relay)"
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_hostilereadonly]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_hostilereadonly]}" \
+      --description='$(touch pwned-ps) `touch pwned-ps2` '\''q'\'' "dq" \ ${aws:username} %{if true}x%{endif}' \
+      --session-duration=PT1H \
+      --cli-input-json '{"RelayState":"https://console.aws.amazon.com/s3/home?x=$(touch pwned-relay)"}'
+    changed=1
+    lf_log updated permission set HostileReadOnly
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_hostilereadonly]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/ReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_hostilereadonly]}" --managed-policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_hostilereadonly]}" --target-type ALL_PROVISIONED_ACCOUNTS

@@ -17,6 +17,8 @@
 #   LANDFORM_AWS_CLI                   the aws CLI to run (default: aws on PATH)
 #   LANDFORM_STATE                     a file where ids found by one script are
 #                                      kept for the next (run-all.sh sets it)
+#   LANDFORM_JOBS                      per-account scripts run-all.sh runs at
+#                                      once (default 4)
 #   LANDFORM_SKIP_PERMISSION_SET_BOUNDARIES=1
 #                                      skip attaching permissions boundaries to
 #                                      permission sets (for emulators that lack the call)
@@ -75,13 +77,17 @@ lf_aws() {
   "${LANDFORM_AWS_CLI:-aws}" "${global[@]}" "$@"
 }
 
-# Prints a command, each word quoted so that it can be copied and run.
+# Prints a command, each word quoted (as the scripts quote them) so that it
+# can be copied and run.
 lf_show() {
-  local line=$1 word quoted
+  local line=$1 word q="'\\''"
   shift
   for word in "$@"; do
-    printf -v quoted '%q' "$word"
-    line+=" $quoted"
+    case "$word" in
+      '') line+=" ''" ;;
+      *[!A-Za-z0-9_@%+=:,./-]*) line+=" '${word//\'/$q}'" ;;
+      *) line+=" $word" ;;
+    esac
   done
   printf '%s\n' "$line" >&3
 }
@@ -134,6 +140,54 @@ lf_exists() {
   fi
   cat "$LF_TMP/err" >&2
   lf_die "aws $1 $2 failed"
+}
+
+# lf_lookup VAR ERROR_CODE ARGS…: runs the read call and sets VAR to its
+# answer; false when it fails with ERROR_CODE (the thing does not exist); any
+# other failure stops the script. Dry run: false.
+lf_lookup() {
+  local var=$1 code=$2
+  shift 2
+  if lf_dry_run; then
+    lf_show '# look-up: aws' "$@"
+    return 1
+  fi
+  if lf_aws "$@" >"$LF_TMP/out" 2>"$LF_TMP/err"; then
+    IFS= read -r -d '' "$var" <"$LF_TMP/out" || true
+    printf -v "$var" '%s' "${!var%$'\n'}"
+    return 0
+  fi
+  if grep -qF "$code" "$LF_TMP/err"; then
+    return 1
+  fi
+  cat "$LF_TMP/err" >&2
+  lf_die "aws $1 $2 failed"
+}
+
+# lf_cli_json TEXT VAR: sets VAR to a pretty-printed JSON document (2-space
+# indents) as the aws CLI prints it with --output json (4-space indents).
+lf_cli_json() {
+  local line lead out=''
+  while IFS= read -r line; do
+    lead=${line%%[! ]*}
+    out+="$lead$line"$'\n'
+  done <<<"$1"
+  printf -v "$2" '%s' "${out%$'\n'}"
+}
+
+# lf_policy_version POLICY_ARN DOCUMENT: makes DOCUMENT the policy's default
+# version, deleting the oldest other version first when IAM's limit of five
+# is reached.
+lf_policy_version() {
+  local out count oldest
+  out=$(lf_read iam list-policy-versions --policy-arn "$1" \
+    --query '[length(Versions), sort_by(Versions[?!IsDefaultVersion], &CreateDate)[0].VersionId]' \
+    --output text)
+  read -r count oldest <<<"$out"
+  if [ "${count:-0}" -ge 5 ]; then
+    lf_change iam delete-policy-version --policy-arn "$1" --version-id "$oldest"
+  fi
+  lf_change iam create-policy-version --policy-arn "$1" --policy-document "$2" --set-as-default
 }
 
 # lf_id VALUE KEY [HINT]: checks that an id answered by AWS is one id (not
@@ -238,18 +292,26 @@ lf_find_identity_center() {
 }
 
 # lf_lookup_permission_sets KEY NAME [KEY NAME…]: sets ID[KEY] to the ARN of
-# the permission sets that exist, by name.
+# the permission sets that exist, by name, and PS_SETTINGS[KEY] to their
+# name, description, session duration and relay state (as a JSON list, the
+# way the aws CLI prints it).
+declare -A PS_SETTINGS=()
 lf_lookup_permission_sets() {
-  local listing arns arn name i pairs=("$@")
+  local listing arns arn settings name i pairs=("$@")
   listing=$(lf_read sso-admin list-permission-sets --instance-arn "${ID[instance]}" \
     --query 'PermissionSets[]' --output text)
   IFS=$' \t\n' read -r -d '' -a arns <<<"$listing" || true
   for arn in "${arns[@]}"; do
-    name=$(lf_read sso-admin describe-permission-set --instance-arn "${ID[instance]}" \
-      --permission-set-arn "$arn" --query PermissionSet.Name --output text)
+    settings=$(lf_read sso-admin describe-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "$arn" \
+      --query 'PermissionSet.[Name,Description,SessionDuration,RelayState]' --output json)
+    # the second line holds the name (permission set names need no JSON escapes)
+    name=${settings#*$'\n'}
+    name=${name%%$'\n'*}
     for ((i = 0; i < ${#pairs[@]}; i += 2)); do
-      if [ "$name" = "${pairs[i + 1]}" ]; then
+      if [ "$name" = "    \"${pairs[i + 1]}\"," ]; then
         ID[${pairs[i]}]=$(lf_id "$arn" "${pairs[i]}")
+        PS_SETTINGS[${pairs[i]}]=$settings
       fi
     done
   done
@@ -327,7 +389,7 @@ lf_assume_account() {
 lf_wait_account() {
   local out state id reason tries=0 request
   if lf_dry_run; then
-    printf 'dry-run-id\n'
+    printf '<new account>\n'
     return 0
   fi
   read -r request state id <<<"$1"

@@ -47,9 +47,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/team-boundary; then
-  lf_log policy /team-boundary exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/team-boundary
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /team-boundary
+  else
+    lf_log policy /team-boundary is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=team-boundary --path=/ \
     --policy-document "$doc"
@@ -79,9 +88,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/landform/abac-project-data; then
-  lf_log policy /landform/abac-project-data exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/landform/abac-project-data
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /landform/abac-project-data
+  else
+    lf_log policy /landform/abac-project-data is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=abac-project-data --path=/landform/ \
     --description='$(touch pwned) `touch pwned2` '\''q'\'' "dq" \ ${aws:username} %{if true}x%{endif} ünïcödé' \

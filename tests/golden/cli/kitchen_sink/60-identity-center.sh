@@ -73,6 +73,7 @@ lf_lookup_permission_sets \
 
 # ---- permission set ProdReadOnly
 # blueprint: identity_center.permission_sets.ProdReadOnly
+changed=0
 if [ -z "${ID[ps_prodreadonly]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=ProdReadOnly \
@@ -83,19 +84,33 @@ if [ -z "${ID[ps_prodreadonly]:-}" ]; then
   lf_log created permission set ProdReadOnly
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_prodreadonly]}" \
-    --description='read only $(touch pwned) `touch pwned2` '\''q'\'' "dq" \ ${aws:username} %{if true}x%{endif} ünïcödé' \
-    --session-duration=PT4H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "ProdReadOnly",
+    "read only $(touch pwned) `touch pwned2` 'q' \"dq\" \\ ${aws:username} %{if true}x%{endif} ünïcödé",
+    "PT4H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_prodreadonly]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_prodreadonly]}" \
+      --description='read only $(touch pwned) `touch pwned2` '\''q'\'' "dq" \ ${aws:username} %{if true}x%{endif} ünïcödé' \
+      --session-duration=PT4H
+    changed=1
+    lf_log updated permission set ProdReadOnly
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_prodreadonly]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/ReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_prodreadonly]}" --managed-policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_prodreadonly]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -103,6 +118,7 @@ fi
 
 # ---- permission set ProdOperator
 # blueprint: identity_center.permission_sets.ProdOperator
+changed=0
 if [ -z "${ID[ps_prodoperator]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=ProdOperator \
@@ -115,12 +131,25 @@ if [ -z "${ID[ps_prodoperator]:-}" ]; then
   lf_log created permission set ProdOperator
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_prodoperator]}" \
-    --description='deploy and restart' \
-    --session-duration=PT2H \
-    --cli-input-json '{"RelayState":"https://console.aws.amazon.com/ecs/home"}'
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "ProdOperator",
+    "deploy and restart",
+    "PT2H",
+    "https://console.aws.amazon.com/ecs/home"
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_prodoperator]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_prodoperator]}" \
+      --description='deploy and restart' \
+      --session-duration=PT2H \
+      --cli-input-json '{"RelayState":"https://console.aws.amazon.com/ecs/home"}'
+    changed=1
+    lf_log updated permission set ProdOperator
+  fi
 fi
 attached=$(lf_read sso-admin list-customer-managed-policy-references-in-permission-set \
   --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_prodoperator]}" \
@@ -129,6 +158,7 @@ if ! lf_in /landform/abac-project-data "$attached"; then
   lf_change sso-admin attach-customer-managed-policy-reference-to-permission-set \
     --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_prodoperator]}" \
     --customer-managed-policy-reference '{"Name":"abac-project-data","Path":"/landform/"}'
+  changed=1
 fi
 # blueprint: identity_center.permission_sets.ProdOperator.inline
 lf_text doc <<'LANDFORM_EOF'
@@ -156,6 +186,7 @@ current=$(lf_read sso-admin get-inline-policy-for-permission-set --instance-arn 
 if [ "$current" != "$doc" ]; then
   lf_change sso-admin put-inline-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_prodoperator]}" --inline-policy "$doc"
+  changed=1
 fi
 if [ "${LANDFORM_SKIP_PERMISSION_SET_BOUNDARIES:-0}" = 1 ]; then
   lf_log 'skipping the permissions boundary of' ProdOperator '(LANDFORM_SKIP_PERMISSION_SET_BOUNDARIES=1)'
@@ -163,8 +194,9 @@ else
   lf_change sso-admin put-permissions-boundary-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_prodoperator]}" \
     --permissions-boundary '{"CustomerManagedPolicyReference":{"Name":"team-boundary","Path":"/"}}'
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_prodoperator]}" --target-type ALL_PROVISIONED_ACCOUNTS

@@ -62,9 +62,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/deploy-pipeline; then
-  lf_log policy /deploy-pipeline exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/deploy-pipeline
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /deploy-pipeline
+  else
+    lf_log policy /deploy-pipeline is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=deploy-pipeline --path=/ \
     --description='What the CI/CD pipeline may do when it deploys a service' \

@@ -107,9 +107,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/fraud-boundary; then
-  lf_log policy /fraud-boundary exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/fraud-boundary
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /fraud-boundary
+  else
+    lf_log policy /fraud-boundary is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=fraud-boundary --path=/ \
     --description='The most any role of the fraud team can do' \
@@ -143,9 +152,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/project-data-access; then
-  lf_log policy /project-data-access exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/project-data-access
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /project-data-access
+  else
+    lf_log policy /project-data-access is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=project-data-access --path=/ \
     --description='ABAC: access where the caller'\''s Project tags match the resource'\''s' \

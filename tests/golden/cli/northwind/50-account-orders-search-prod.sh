@@ -36,9 +36,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/oncall-operator; then
-  lf_log policy /oncall-operator exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/oncall-operator
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /oncall-operator
+  else
+    lf_log policy /oncall-operator is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=oncall-operator --path=/ \
     --description='Restart and scale services, read logs' \
@@ -139,9 +148,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/orders-boundary; then
-  lf_log policy /orders-boundary exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/orders-boundary
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /orders-boundary
+  else
+    lf_log policy /orders-boundary is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=orders-boundary --path=/ \
     --description='The most any role of the orders team can do' \
@@ -175,9 +193,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/project-data-access; then
-  lf_log policy /project-data-access exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/project-data-access
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /project-data-access
+  else
+    lf_log policy /project-data-access is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=project-data-access --path=/ \
     --description='ABAC: access where the caller'\''s Project tags match the resource'\''s' \

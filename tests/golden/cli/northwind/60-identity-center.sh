@@ -269,6 +269,7 @@ lf_lookup_permission_sets \
 
 # ---- permission set BillingViewer
 # blueprint: identity_center.permission_sets.BillingViewer (examples/northwind.yaml:184)
+changed=0
 if [ -z "${ID[ps_billingviewer]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=BillingViewer \
@@ -279,19 +280,33 @@ if [ -z "${ID[ps_billingviewer]:-}" ]; then
   lf_log created permission set BillingViewer
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_billingviewer]}" \
-    --description='Billing and cost reports' \
-    --session-duration=PT2H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "BillingViewer",
+    "Billing and cost reports",
+    "PT2H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_billingviewer]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_billingviewer]}" \
+      --description='Billing and cost reports' \
+      --session-duration=PT2H
+    changed=1
+    lf_log updated permission set BillingViewer
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_billingviewer]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/job-function/Billing "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_billingviewer]}" --managed-policy-arn arn:aws:iam::aws:policy/job-function/Billing
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_billingviewer]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -299,6 +314,7 @@ fi
 
 # ---- permission set DataAnalyst
 # blueprint: identity_center.permission_sets.DataAnalyst (examples/northwind.yaml:179)
+changed=0
 if [ -z "${ID[ps_dataanalyst]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=DataAnalyst \
@@ -309,17 +325,31 @@ if [ -z "${ID[ps_dataanalyst]:-}" ]; then
   lf_log created permission set DataAnalyst
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_dataanalyst]}" \
-    --description='Query the reporting warehouse' \
-    --session-duration=PT8H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "DataAnalyst",
+    "Query the reporting warehouse",
+    "PT8H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_dataanalyst]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_dataanalyst]}" \
+      --description='Query the reporting warehouse' \
+      --session-duration=PT8H
+    changed=1
+    lf_log updated permission set DataAnalyst
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_dataanalyst]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/AmazonAthenaFullAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_dataanalyst]}" --managed-policy-arn arn:aws:iam::aws:policy/AmazonAthenaFullAccess
+  changed=1
 fi
 attached=$(lf_read sso-admin list-customer-managed-policy-references-in-permission-set \
   --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_dataanalyst]}" \
@@ -328,8 +358,9 @@ if ! lf_in /project-data-access "$attached"; then
   lf_change sso-admin attach-customer-managed-policy-reference-to-permission-set \
     --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_dataanalyst]}" \
     --customer-managed-policy-reference '{"Name":"project-data-access","Path":"/"}'
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_dataanalyst]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -337,6 +368,7 @@ fi
 
 # ---- permission set Engineer
 # blueprint: identity_center.permission_sets.Engineer (examples/northwind.yaml:157)
+changed=0
 if [ -z "${ID[ps_engineer]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=Engineer \
@@ -347,17 +379,31 @@ if [ -z "${ID[ps_engineer]:-}" ]; then
   lf_log created permission set Engineer
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_engineer]}" \
-    --description='Project-scoped data access (ABAC on the Project session tag)' \
-    --session-duration=PT8H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "Engineer",
+    "Project-scoped data access (ABAC on the Project session tag)",
+    "PT8H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_engineer]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_engineer]}" \
+      --description='Project-scoped data access (ABAC on the Project session tag)' \
+      --session-duration=PT8H
+    changed=1
+    lf_log updated permission set Engineer
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_engineer]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_engineer]}" --managed-policy-arn arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess
+  changed=1
 fi
 attached=$(lf_read sso-admin list-customer-managed-policy-references-in-permission-set \
   --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_engineer]}" \
@@ -366,8 +412,9 @@ if ! lf_in /project-data-access "$attached"; then
   lf_change sso-admin attach-customer-managed-policy-reference-to-permission-set \
     --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_engineer]}" \
     --customer-managed-policy-reference '{"Name":"project-data-access","Path":"/"}'
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_engineer]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -375,6 +422,7 @@ fi
 
 # ---- permission set NetworkAdmin
 # blueprint: identity_center.permission_sets.NetworkAdmin (examples/northwind.yaml:188)
+changed=0
 if [ -z "${ID[ps_networkadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=NetworkAdmin \
@@ -385,19 +433,33 @@ if [ -z "${ID[ps_networkadmin]:-}" ]; then
   lf_log created permission set NetworkAdmin
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_networkadmin]}" \
-    --description='Manage the network hub' \
-    --session-duration=PT4H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "NetworkAdmin",
+    "Manage the network hub",
+    "PT4H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_networkadmin]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_networkadmin]}" \
+      --description='Manage the network hub' \
+      --session-duration=PT4H
+    changed=1
+    lf_log updated permission set NetworkAdmin
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_networkadmin]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/job-function/NetworkAdministrator "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_networkadmin]}" --managed-policy-arn arn:aws:iam::aws:policy/job-function/NetworkAdministrator
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_networkadmin]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -405,6 +467,7 @@ fi
 
 # ---- permission set OnCallOperator
 # blueprint: identity_center.permission_sets.OnCallOperator (examples/northwind.yaml:174)
+changed=0
 if [ -z "${ID[ps_oncalloperator]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=OnCallOperator \
@@ -415,17 +478,31 @@ if [ -z "${ID[ps_oncalloperator]:-}" ]; then
   lf_log created permission set OnCallOperator
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_oncalloperator]}" \
-    --description='Restart and scale production services' \
-    --session-duration=PT2H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "OnCallOperator",
+    "Restart and scale production services",
+    "PT2H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_oncalloperator]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_oncalloperator]}" \
+      --description='Restart and scale production services' \
+      --session-duration=PT2H
+    changed=1
+    lf_log updated permission set OnCallOperator
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_oncalloperator]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/ReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_oncalloperator]}" --managed-policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess
+  changed=1
 fi
 attached=$(lf_read sso-admin list-customer-managed-policy-references-in-permission-set \
   --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_oncalloperator]}" \
@@ -434,8 +511,9 @@ if ! lf_in /oncall-operator "$attached"; then
   lf_change sso-admin attach-customer-managed-policy-reference-to-permission-set \
     --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_oncalloperator]}" \
     --customer-managed-policy-reference '{"Name":"oncall-operator","Path":"/"}'
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_oncalloperator]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -443,6 +521,7 @@ fi
 
 # ---- permission set PlatformAdmin
 # blueprint: identity_center.permission_sets.PlatformAdmin (examples/northwind.yaml:145)
+changed=0
 if [ -z "${ID[ps_platformadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=PlatformAdmin \
@@ -453,19 +532,33 @@ if [ -z "${ID[ps_platformadmin]:-}" ]; then
   lf_log created permission set PlatformAdmin
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_platformadmin]}" \
-    --description='Administrator of the platform accounts' \
-    --session-duration=PT1H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "PlatformAdmin",
+    "Administrator of the platform accounts",
+    "PT1H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_platformadmin]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_platformadmin]}" \
+      --description='Administrator of the platform accounts' \
+      --session-duration=PT1H
+    changed=1
+    lf_log updated permission set PlatformAdmin
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_platformadmin]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/AdministratorAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_platformadmin]}" --managed-policy-arn arn:aws:iam::aws:policy/AdministratorAccess
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_platformadmin]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -473,6 +566,7 @@ fi
 
 # ---- permission set ReadOnly
 # blueprint: identity_center.permission_sets.ReadOnly (examples/northwind.yaml:153)
+changed=0
 if [ -z "${ID[ps_readonly]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=ReadOnly \
@@ -483,19 +577,33 @@ if [ -z "${ID[ps_readonly]:-}" ]; then
   lf_log created permission set ReadOnly
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_readonly]}" \
-    --description='Read-only access to the workloads' \
-    --session-duration=PT4H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "ReadOnly",
+    "Read-only access to the workloads",
+    "PT4H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_readonly]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_readonly]}" \
+      --description='Read-only access to the workloads' \
+      --session-duration=PT4H
+    changed=1
+    lf_log updated permission set ReadOnly
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_readonly]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/ReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_readonly]}" --managed-policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_readonly]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -503,6 +611,7 @@ fi
 
 # ---- permission set SecurityAudit
 # blueprint: identity_center.permission_sets.SecurityAudit (examples/northwind.yaml:149)
+changed=0
 if [ -z "${ID[ps_securityaudit]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=SecurityAudit \
@@ -513,19 +622,33 @@ if [ -z "${ID[ps_securityaudit]:-}" ]; then
   lf_log created permission set SecurityAudit
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_securityaudit]}" \
-    --description='Security review everywhere' \
-    --session-duration=PT4H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "SecurityAudit",
+    "Security review everywhere",
+    "PT4H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_securityaudit]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_securityaudit]}" \
+      --description='Security review everywhere' \
+      --session-duration=PT4H
+    changed=1
+    lf_log updated permission set SecurityAudit
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_securityaudit]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/SecurityAudit "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_securityaudit]}" --managed-policy-arn arn:aws:iam::aws:policy/SecurityAudit
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_securityaudit]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -533,6 +656,7 @@ fi
 
 # ---- permission set TeamAdmin
 # blueprint: identity_center.permission_sets.TeamAdmin (examples/northwind.yaml:162)
+changed=0
 if [ -z "${ID[ps_teamadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=TeamAdmin \
@@ -543,17 +667,31 @@ if [ -z "${ID[ps_teamadmin]:-}" ]; then
   lf_log created permission set TeamAdmin
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_teamadmin]}" \
-    --description='Team leads; may assume their team'\''s team-app-admin role' \
-    --session-duration=PT4H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "TeamAdmin",
+    "Team leads; may assume their team's team-app-admin role",
+    "PT4H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_teamadmin]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_teamadmin]}" \
+      --description='Team leads; may assume their team'\''s team-app-admin role' \
+      --session-duration=PT4H
+    changed=1
+    lf_log updated permission set TeamAdmin
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_teamadmin]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/ReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_teamadmin]}" --managed-policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess
+  changed=1
 fi
 # blueprint: identity_center.permission_sets.TeamAdmin.inline (examples/northwind.yaml:162)
 lf_text doc <<'LANDFORM_EOF'
@@ -574,8 +712,9 @@ current=$(lf_read sso-admin get-inline-policy-for-permission-set --instance-arn 
 if [ "$current" != "$doc" ]; then
   lf_change sso-admin put-inline-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_teamadmin]}" --inline-policy "$doc"
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_teamadmin]}" --target-type ALL_PROVISIONED_ACCOUNTS

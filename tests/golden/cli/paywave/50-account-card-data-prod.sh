@@ -48,9 +48,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/prod-operator; then
-  lf_log policy /prod-operator exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/prod-operator
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /prod-operator
+  else
+    lf_log policy /prod-operator is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=prod-operator --path=/ \
     --description='Deploy and restart services in production, nothing else' \

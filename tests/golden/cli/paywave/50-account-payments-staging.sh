@@ -34,9 +34,18 @@ lf_text doc <<'LANDFORM_EOF'
   ]
 }
 LANDFORM_EOF
-if lf_exists NoSuchEntity iam get-policy \
-  --policy-arn "arn:$LANDFORM_PARTITION:iam::$account_id:policy"/worked-example-boundary; then
-  lf_log policy /worked-example-boundary exists
+arn="arn:$LANDFORM_PARTITION:iam::$account_id:policy"/worked-example-boundary
+if lf_lookup version NoSuchEntity iam get-policy --policy-arn "$arn" \
+  --query Policy.DefaultVersionId --output text; then
+  current=$(lf_read iam get-policy-version --policy-arn "$arn" --version-id "$version" \
+    --query PolicyVersion.Document --output json)
+  lf_cli_json "$doc" want
+  if [ "$current" != "$want" ]; then
+    lf_policy_version "$arn" "$doc"
+    lf_log updated policy /worked-example-boundary
+  else
+    lf_log policy /worked-example-boundary is up to date
+  fi
 else
   lf_change iam create-policy --policy-name=worked-example-boundary --path=/ \
     --description='The boundary of the seed'\''s "who wins?" worked example' \

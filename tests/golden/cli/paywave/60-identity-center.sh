@@ -65,6 +65,7 @@ lf_lookup_permission_sets \
 
 # ---- permission set NonProdAdmin
 # blueprint: identity_center.permission_sets.NonProdAdmin (examples/paywave.yaml:165)
+changed=0
 if [ -z "${ID[ps_nonprodadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=NonProdAdmin \
@@ -75,19 +76,33 @@ if [ -z "${ID[ps_nonprodadmin]:-}" ]; then
   lf_log created permission set NonProdAdmin
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_nonprodadmin]}" \
-    --description='Administrator in staging and development' \
-    --session-duration=PT8H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "NonProdAdmin",
+    "Administrator in staging and development",
+    "PT8H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_nonprodadmin]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_nonprodadmin]}" \
+      --description='Administrator in staging and development' \
+      --session-duration=PT8H
+    changed=1
+    lf_log updated permission set NonProdAdmin
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_nonprodadmin]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/AdministratorAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_nonprodadmin]}" --managed-policy-arn arn:aws:iam::aws:policy/AdministratorAccess
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_nonprodadmin]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -95,6 +110,7 @@ fi
 
 # ---- permission set ProdOperator
 # blueprint: identity_center.permission_sets.ProdOperator (examples/paywave.yaml:161)
+changed=0
 if [ -z "${ID[ps_prodoperator]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=ProdOperator \
@@ -105,11 +121,24 @@ if [ -z "${ID[ps_prodoperator]:-}" ]; then
   lf_log created permission set ProdOperator
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_prodoperator]}" \
-    --description='Deploy and restart in production (on-call)' \
-    --session-duration=PT2H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "ProdOperator",
+    "Deploy and restart in production (on-call)",
+    "PT2H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_prodoperator]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_prodoperator]}" \
+      --description='Deploy and restart in production (on-call)' \
+      --session-duration=PT2H
+    changed=1
+    lf_log updated permission set ProdOperator
+  fi
 fi
 attached=$(lf_read sso-admin list-customer-managed-policy-references-in-permission-set \
   --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_prodoperator]}" \
@@ -118,8 +147,9 @@ if ! lf_in /prod-operator "$attached"; then
   lf_change sso-admin attach-customer-managed-policy-reference-to-permission-set \
     --instance-arn "${ID[instance]}" --permission-set-arn "${ID[ps_prodoperator]}" \
     --customer-managed-policy-reference '{"Name":"prod-operator","Path":"/"}'
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_prodoperator]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -127,6 +157,7 @@ fi
 
 # ---- permission set ProdReadOnly
 # blueprint: identity_center.permission_sets.ProdReadOnly (examples/paywave.yaml:157)
+changed=0
 if [ -z "${ID[ps_prodreadonly]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=ProdReadOnly \
@@ -137,19 +168,33 @@ if [ -z "${ID[ps_prodreadonly]:-}" ]; then
   lf_log created permission set ProdReadOnly
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_prodreadonly]}" \
-    --description='Read-only access to production' \
-    --session-duration=PT4H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "ProdReadOnly",
+    "Read-only access to production",
+    "PT4H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_prodreadonly]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_prodreadonly]}" \
+      --description='Read-only access to production' \
+      --session-duration=PT4H
+    changed=1
+    lf_log updated permission set ProdReadOnly
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_prodreadonly]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/ReadOnlyAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_prodreadonly]}" --managed-policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_prodreadonly]}" --target-type ALL_PROVISIONED_ACCOUNTS
@@ -157,6 +202,7 @@ fi
 
 # ---- permission set SandboxAdmin
 # blueprint: identity_center.permission_sets.SandboxAdmin (examples/paywave.yaml:169)
+changed=0
 if [ -z "${ID[ps_sandboxadmin]:-}" ]; then
   ps_arn=$(lf_create sso-admin create-permission-set --instance-arn "${ID[instance]}" \
     --name=SandboxAdmin \
@@ -167,19 +213,33 @@ if [ -z "${ID[ps_sandboxadmin]:-}" ]; then
   lf_log created permission set SandboxAdmin
   existed=0
 else
-  lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
-    --permission-set-arn "${ID[ps_sandboxadmin]}" \
-    --description='Administrator in the sandbox (capped by the spend SCP)' \
-    --session-duration=PT8H
   existed=1
+  # name, description, session duration, relay state as the aws CLI prints them
+  lf_text want <<'LANDFORM_EOF'
+[
+    "SandboxAdmin",
+    "Administrator in the sandbox (capped by the spend SCP)",
+    "PT8H",
+    null
+]
+LANDFORM_EOF
+  if [ "${PS_SETTINGS[ps_sandboxadmin]:-}" != "$want" ]; then
+    lf_change sso-admin update-permission-set --instance-arn "${ID[instance]}" \
+      --permission-set-arn "${ID[ps_sandboxadmin]}" \
+      --description='Administrator in the sandbox (capped by the spend SCP)' \
+      --session-duration=PT8H
+    changed=1
+    lf_log updated permission set SandboxAdmin
+  fi
 fi
 attached=$(lf_read sso-admin list-managed-policies-in-permission-set --instance-arn "${ID[instance]}" \
   --permission-set-arn "${ID[ps_sandboxadmin]}" --query 'AttachedManagedPolicies[].Arn' --output text)
 if ! lf_in arn:aws:iam::aws:policy/AdministratorAccess "$attached"; then
   lf_change sso-admin attach-managed-policy-to-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_sandboxadmin]}" --managed-policy-arn arn:aws:iam::aws:policy/AdministratorAccess
+  changed=1
 fi
-if [ "$existed" = 1 ]; then
+if [ "$existed" = 1 ] && [ "$changed" = 1 ]; then
   # a changed permission set reaches the accounts it is assigned to only when provisioned
   lf_change sso-admin provision-permission-set --instance-arn "${ID[instance]}" \
     --permission-set-arn "${ID[ps_sandboxadmin]}" --target-type ALL_PROVISIONED_ACCOUNTS
