@@ -359,6 +359,7 @@ fn templates_print_values_only_through_filters() {
         "a.target_word",
         "t.target_word",
         "p[1]",
+        "ps.settings",
     ];
     let re = regex::Regex::new(r"\{\{-?\s*([^}|]*?)\s*-?\}\}").unwrap();
     let dir = repo_root().join("templates/cli");
