@@ -13,7 +13,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use common::emulator::{self, Session};
+use common::emulator::{self, MANAGEMENT_ACCOUNT_ID, Session};
 use common::readback::{self, IdentityCenter, Ids, Snapshot};
 use common::terraform::{Terraform, canonical_json, emulator_override, root_dirs, write_files};
 use common::tools::{self, shout};
@@ -27,10 +27,18 @@ use landform::render::terraform::render;
 ///   (`arn:aws:iam::${aws:PrincipalAccount}:role/…`: its validator splits the
 ///   ARN at every `:`, and the variable has one); AWS accepts it. The variable
 ///   moves into the path, where it still goes through every layer of escaping;
+/// - the management account id is the emulator's (`123456789012`);
 /// - `FullAWSAccess` comes off the targets that have an SCP of their own (and
 ///   is asked off one that has none, where AWS must keep it), so the README's
 ///   detach step runs too.
 fn emulator_variant(mut org: Org) -> Org {
+    // the management account is the emulator's: a blueprint that names
+    // another id would stop at the provider's `allowed_account_ids`
+    for a in &mut org.accounts {
+        if a.is_management && a.aws_account_id.is_some() {
+            a.aws_account_id = Some(MANAGEMENT_ACCOUNT_ID.to_string());
+        }
+    }
     let with_scp: Vec<Target> = org
         .attachments
         .iter()
@@ -263,6 +271,30 @@ fn adversarial_blueprint_applies_on_the_emulator_and_plans_clean() {
     let (org, diags) = landform::blueprint::resolve::resolve(&loaded.blueprint, path);
     let org = emulator_variant(org.unwrap_or_else(|| panic!("{path}: {diags:#?}")));
     apply_and_compare(test, &tf, &session, &org);
+}
+
+/// The bundled example: everything the README's first command renders for
+/// Terraform is applied, read back, and plans clean.
+#[test]
+fn paywave_applies_on_the_emulator_and_plans_clean() {
+    let test = "terraform apply (examples/paywave.yaml) on the emulator";
+    let Some(tf) = Terraform::find(test) else {
+        return;
+    };
+    let Some(session) = emulator::acquire(test) else {
+        return;
+    };
+    if tools::aws_cli(test).is_none() {
+        return;
+    }
+    let path = "examples/paywave.yaml";
+    let loaded = landform::blueprint::load(Path::new(path))
+        .unwrap_or_else(|f| panic!("{path}: {:#?}", f.diagnostics));
+    assert!(!landform::blueprint::validate(&loaded).has_errors());
+    let (org, diags) = landform::blueprint::resolve::resolve(&loaded.blueprint, path);
+    let org = org.unwrap_or_else(|| panic!("{path}: {diags:#?}"));
+    assert!(!org.accounts.is_empty() && !org.roles.is_empty());
+    apply_and_compare(test, &tf, &session, &emulator_variant(org));
 }
 
 #[test]
