@@ -1,11 +1,14 @@
 //! The change in effective access: for every (principal, account) of either
 //! side, the catalogue actions whose state changed.
 //!
-//! An action is in one of three states for a principal in an account, read
+//! An action is in one of four states for a principal in an account, read
 //! from the access matrix ([`crate::access`]) on `Resource: *`: **allowed**
 //! (unconditionally), **conditional** (allowed only under conditions or on
-//! some resources) or **denied** (explicitly or implicitly). A change up
-//! (denied → conditional → allowed) is a *gain*, a change down is a *loss*.
+//! some resources), **guarded** (conditional, and a conditional `Deny` — a
+//! region lock, a deny list with a condition — may refuse it) or **denied**
+//! (explicitly or implicitly). A change up (denied → guarded → conditional →
+//! allowed) is a *gain*, a change down is a *loss*: a deny list that starts
+//! naming an action under a condition is a loss (conditional → guarded).
 //! A principal that exists on one side only (a new permission-set
 //! assignment, a removed role) gains or loses everything it has.
 //!
@@ -31,6 +34,8 @@ use crate::org::Org;
 pub struct Sets {
     pub allowed: Arc<ActionSet>,
     pub conditional: Arc<ActionSet>,
+    /// Actions a conditional `Deny` may refuse.
+    pub guarded: Arc<ActionSet>,
 }
 
 /// The state of one action.
@@ -38,6 +43,8 @@ pub struct Sets {
 #[serde(rename_all = "lowercase")]
 pub enum State {
     Denied,
+    /// Allowed only under conditions, and a conditional `Deny` may refuse it.
+    Guarded,
     Conditional,
     Allowed,
 }
@@ -46,6 +53,7 @@ impl State {
     pub fn as_str(self) -> &'static str {
         match self {
             State::Denied => "denied",
+            State::Guarded => "guarded",
             State::Conditional => "conditional",
             State::Allowed => "allowed",
         }
@@ -57,7 +65,11 @@ impl Sets {
         if self.allowed.contains(a) {
             State::Allowed
         } else if self.conditional.contains(a) {
-            State::Conditional
+            if self.guarded.contains(a) {
+                State::Guarded
+            } else {
+                State::Conditional
+            }
         } else {
             State::Denied
         }
@@ -138,6 +150,7 @@ pub fn snapshot(org: &Org, interner: &mut Interner) -> Snapshot {
             by_class[c] = Some(Sets {
                 allowed: interner.intern(sets.allowed().clone()),
                 conditional: interner.intern(sets.conditional().clone()),
+                guarded: interner.intern(sets.deny_conditional().clone()),
             });
         }
     }
@@ -149,6 +162,7 @@ pub fn snapshot(org: &Org, interner: &mut Interner) -> Snapshot {
             s.unwrap_or_else(|| Sets {
                 allowed: Arc::clone(&none),
                 conditional: Arc::clone(&none),
+                guarded: Arc::clone(&none),
             })
         })
         .collect::<Vec<_>>();
@@ -274,6 +288,8 @@ pub fn changes(a: &Sets, b: &Sets) -> Vec<ActionChange> {
         (&b.allowed, &a.allowed),
         (&a.conditional, &b.conditional),
         (&b.conditional, &a.conditional),
+        (&a.guarded, &b.guarded),
+        (&b.guarded, &a.guarded),
     ] {
         add_difference(&mut touched, x, y);
     }
@@ -314,13 +330,16 @@ pub fn compare_snapshots(
     let none = Arc::new(ActionSet::empty());
     let empty = Sets {
         allowed: Arc::clone(&none),
-        conditional: none,
+        conditional: Arc::clone(&none),
+        guarded: none,
     };
-    type PtrKey = (usize, usize, usize, usize);
+    type Ptrs = (usize, usize, usize);
+    type PtrKey = (Ptrs, Ptrs);
     let ptr = |s: &Sets| {
         (
             Arc::as_ptr(&s.allowed) as usize,
             Arc::as_ptr(&s.conditional) as usize,
+            Arc::as_ptr(&s.guarded) as usize,
         )
     };
     // the changes between two sets, computed once, shared
@@ -338,12 +357,11 @@ pub fn compare_snapshots(
             (_, None) => Presence::Removed,
         };
         let (b, h) = (b.unwrap_or(&empty), h.unwrap_or(&empty));
-        let (b1, b2) = ptr(b);
-        let (h1, h2) = ptr(h);
-        if b1 == h1 && b2 == h2 {
+        let (bp, hp) = (ptr(b), ptr(h));
+        if bp == hp {
             return;
         }
-        let list = *cache.entry((b1, b2, h1, h2)).or_insert_with(|| {
+        let list = *cache.entry((bp, hp)).or_insert_with(|| {
             let c = changes(b, h);
             (!c.is_empty()).then(|| {
                 lists.push(c);
