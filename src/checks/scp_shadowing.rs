@@ -37,14 +37,14 @@
 //! all SCPs along the OU path"), SCP strategies (allow list: "easy to break
 //! legitimate work").
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::probes::{PROBE_ROLE, list_of, statements};
 use super::{Check, Cx, trace_note};
 use crate::catalog::catalog;
 use crate::diagnostics::Severity;
-use crate::org::{PolicyKind, Target};
+use crate::org::{AccountId, PolicyKind, Target};
 use crate::policy::eval::{Decision, PolicyRef, PolicySet, explain};
 use crate::principals::Query;
 
@@ -78,21 +78,23 @@ fn run(cx: &mut Cx<'_>) {
         .filter(|a| a.target != Target::Root && cx.org.policy(a.policy).kind == PolicyKind::Scp)
         .cloned()
         .collect();
+    // the first member account under each target (its levels name the
+    // target): the root, each OU on its path, the account itself
+    let mut first_under: BTreeMap<Target, AccountId> = BTreeMap::new();
+    for a in cx.org.accounts.iter().filter(|a| !a.is_management) {
+        for ou in cx.org.ou_chain(a.ou) {
+            let t = if ou.index() == 0 {
+                Target::Root
+            } else {
+                Target::Ou(ou)
+            };
+            first_under.entry(t).or_insert(a.id);
+        }
+        first_under.entry(Target::Account(a.id)).or_insert(a.id);
+    }
     for att in attachments {
         // an account under the target
-        let Some(account) = cx
-            .org
-            .accounts
-            .iter()
-            .filter(|a| !a.is_management)
-            .find(|a| {
-                cx.org
-                    .levels(a.id, PolicyKind::Scp)
-                    .iter()
-                    .any(|(t, _)| *t == att.target)
-            })
-            .map(|a| a.id)
-        else {
+        let Some(&account) = first_under.get(&att.target) else {
             continue;
         };
         let targets: Vec<Target> = cx
